@@ -1,0 +1,63 @@
+"""The digital maturity scan for mkb-ondernemers: Flask app factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config as settings
+from .config import PROJECT_ROOT
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, content, database, blueprints, CLI, logging and headers."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(settings.defaults(app.instance_path))
+    app.config.from_mapping(settings.from_environment(os.environ))
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["DATABASE_URL"] = settings.normalise_database_url(app.config["DATABASE_URL"])
+    app.config["TESTING"] = app.config["SCAN_ENV"] == "testing" or app.config.get("TESTING", False)
+    settings.check(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _load_content(app)
+
+    from . import db, errors, headers, logs
+    from .cli import register_commands
+    from .views import api, ops, public
+
+    logs.init_app(app)
+    db.init_app(app)
+    headers.init_app(app)
+    errors.init_app(app)
+    register_commands(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(ops.bp)
+
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    return app
+
+
+def _load_content(app: Flask) -> None:
+    from .content import ContentError, load_bank
+
+    try:
+        app.extensions["scan.bank"] = load_bank(Path(app.config["CONTENT_DIR"]) / "vragen")
+    except ContentError as exc:
+        if click.get_current_context(silent=True) is not None:
+            # Under the flask CLI: a clean, named message instead of a traceback.
+            raise click.ClickException(f"the content files are broken:\n{exc}") from exc
+        raise

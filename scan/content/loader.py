@@ -1,0 +1,132 @@
+"""Read vragen/ from disk into a validated Bank, reporting every problem by file and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .model import Bank, BankHeader, ProfileFile, Theme
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a content file."""
+
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.field}" if self.field else self.file
+        return f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content files are broken; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    """Turn pydantic's location tuple into `questions[2].options[0].points`."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part.startswith("function-") or part in ("tagged-union",):
+            continue
+        else:
+            path += f".{part}" if path else part
+    return path
+
+
+def _read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(label, "", "file is missing"))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(label, "", f"cannot be read: {exc}"))
+        return None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        problems.append(Problem(label, where, f"not valid YAML: {reason}"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(label, "", "must hold a mapping of keys (like 'id: ...')"))
+        return None
+    return data
+
+
+def _validate(model: type[M], data: Any, label: str, problems: list[Problem]) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(Problem(label, _field_path(error["loc"]), message))
+        return None
+
+
+def load_bank(directory: Path) -> Bank:
+    """Load and validate the question bank in `directory`; raise ContentError on any problem."""
+    problems: list[Problem] = []
+    prefix = directory.name
+
+    def label(name: str) -> str:
+        return f"{prefix}/{name}"
+
+    header_data = _read_yaml(directory / "bank.yaml", label("bank.yaml"), problems)
+    header = _validate(BankHeader, header_data, label("bank.yaml"), problems)
+    profile_data = _read_yaml(directory / "profiel.yaml", label("profiel.yaml"), problems)
+    profile = _validate(ProfileFile, profile_data, label("profiel.yaml"), problems)
+
+    themes: list[Theme] = []
+    if header is not None:
+        for theme_id in header.themes:
+            name = f"{theme_id}.yaml"
+            data = _read_yaml(directory / name, label(name), problems)
+            theme = _validate(Theme, data, label(name), problems)
+            if theme is None:
+                continue
+            if theme.id != theme_id:
+                problems.append(Problem(label(name), "id", f"must be '{theme_id}' in this file"))
+            themes.append(theme)
+        _check_unique_question_ids(themes, label, problems)
+
+    if problems:
+        raise ContentError(problems)
+    assert header is not None and profile is not None
+    return Bank(
+        version=header.version, minutes=header.minutes, profile=profile.items, themes=tuple(themes)
+    )
+
+
+def _check_unique_question_ids(themes: list[Theme], label, problems: list[Problem]) -> None:
+    seen: dict[str, str] = {}
+    for theme in themes:
+        for index, question in enumerate(theme.all_questions):
+            field = "importance.id" if not question.scored else f"questions[{index}].id"
+            if question.id in seen:
+                problems.append(
+                    Problem(
+                        label(f"{theme.id}.yaml"),
+                        field,
+                        f"question id '{question.id}' is already used in {seen[question.id]}",
+                    )
+                )
+            else:
+                seen[question.id] = label(f"{theme.id}.yaml")

@@ -1,0 +1,227 @@
+"""Immutable, validated objects for the question bank.
+
+Pydantic does the field-by-field checking so that a broken content file is reported with the
+exact path of the offending field; the extra rules of the scoring contract live in validators.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+THEME_IDS = ("online-sales-marketing", "data", "automatisering")
+PROFILE_IDS = ("sector", "size", "postcode", "time", "ambition")
+LEVELS = (1, 2, 3, 4)
+DONT_KNOW_ID = "weet-ik-niet"
+DONT_KNOW_LABEL = "Weet ik niet"
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
+
+
+class _Frozen(BaseModel):
+    # extra="forbid" turns a misspelt key in a content file into an error instead of silence.
+    model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
+
+
+class Option(_Frozen):
+    """One answer option of a question."""
+
+    id: Slug
+    label: Text
+    points: int = Field(default=0, ge=0, le=100)
+    #: Only for the unscored importance question: how much the theme matters (0-3).
+    weight: int | None = Field(default=None, ge=0, le=3)
+    #: May not be chosen together with other options (multiple-choice only).
+    exclusive: bool = False
+    dont_know: bool = False
+
+
+class Question(_Frozen):
+    """A question with its options; "Weet ik niet" is appended by the loader, never by content."""
+
+    id: Slug
+    text: Text
+    hint: Text | None = None
+    type: Literal["single", "multiple"] = "single"
+    scored: bool = True
+    options: tuple[Option, ...] = Field(min_length=2)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _append_dont_know(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("options"), list):
+            ids = [o.get("id") for o in data["options"] if isinstance(o, dict)]
+            if DONT_KNOW_ID in ids:
+                raise ValueError(
+                    f"option id '{DONT_KNOW_ID}' is reserved: the scan adds 'Weet ik niet' itself"
+                )
+            dont_know = {"id": DONT_KNOW_ID, "label": DONT_KNOW_LABEL, "dont_know": True}
+            if data.get("type", "single") == "multiple":
+                dont_know["exclusive"] = True
+            data = {**data, "options": [*data["options"], dont_know]}
+        return data
+
+    @model_validator(mode="after")
+    def _check_options(self) -> Question:
+        ids = [o.id for o in self.options]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"option ids must be unique within the question: {duplicates}")
+        if self.type == "single" and any(o.exclusive and not o.dont_know for o in self.options):
+            raise ValueError("'exclusive' only makes sense in a question of type 'multiple'")
+        if self.scored:
+            if any(o.weight is not None for o in self.options):
+                raise ValueError("'weight' belongs to the importance question only")
+            if self.max_points <= 0:
+                raise ValueError("a scored question needs at least one option worth points")
+        else:
+            if any(o.points for o in self.options):
+                raise ValueError("the importance question is not scored: remove 'points'")
+            if any(o.weight is None for o in self.options if not o.dont_know):
+                raise ValueError("every option of the importance question needs a 'weight' (0-3)")
+        return self
+
+    @cached_property
+    def max_points(self) -> int:
+        """Best attainable points: the top option, or the sum of all options if multiple."""
+        if self.type == "multiple":
+            return sum(o.points for o in self.options if not o.exclusive)
+        return max(o.points for o in self.options)
+
+    @cached_property
+    def options_by_id(self) -> dict[str, Option]:
+        return {o.id: o for o in self.options}
+
+
+class Level(_Frozen):
+    """A maturity level of a theme, in the EU DMA bands."""
+
+    level: Literal[1, 2, 3, 4]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    text: Text
+
+
+class Theme(_Frozen):
+    """One of the three themes: its scored questions, importance question and level texts."""
+
+    id: Literal["online-sales-marketing", "data", "automatisering"]
+    title: Text
+    intro: Text
+    importance: Question
+    questions: tuple[Question, ...] = Field(min_length=6, max_length=10)
+    levels: tuple[Level, ...]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _importance_is_unscored(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("importance"), dict):
+            data = {**data, "importance": {**data["importance"], "scored": False}}
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> Theme:
+        unscored = [q.id for q in self.questions if not q.scored]
+        if unscored:
+            raise ValueError(f"questions must be scored; only 'importance' is not: {unscored}")
+        found = sorted(level.level for level in self.levels)
+        if found != list(LEVELS):
+            raise ValueError(f"levels must be exactly 1, 2, 3 and 4 once each, found {found}")
+        return self
+
+    @cached_property
+    def all_questions(self) -> tuple[Question, ...]:
+        """The scored questions followed by the importance question, in page order."""
+        return (*self.questions, self.importance)
+
+    def level(self, number: int) -> Level:
+        """Return the level text for a level number 1-4."""
+        return next(level for level in self.levels if level.level == number)
+
+
+class ProfileItem(_Frozen):
+    """A question of the profile step (sector, size, postcode, time, ambition)."""
+
+    id: Slug
+    text: Text
+    hint: Text | None = None
+    type: Literal["single", "postcode"]
+    required: bool = True
+    options: tuple[Option, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> ProfileItem:
+        if self.type == "single" and len(self.options) < 2:
+            raise ValueError("a profile item of type 'single' needs at least two options")
+        if self.type == "postcode" and self.options:
+            raise ValueError("a profile item of type 'postcode' has no options")
+        ids = [o.id for o in self.options]
+        if len(ids) != len(set(ids)):
+            raise ValueError("option ids must be unique within the item")
+        if any(o.points or o.weight is not None or o.exclusive for o in self.options):
+            raise ValueError("profile options have only 'id' and 'label'")
+        return self
+
+    @cached_property
+    def options_by_id(self) -> dict[str, Option]:
+        return {o.id: o for o in self.options}
+
+
+class Minutes(_Frozen):
+    """The honest time range the scan takes, shown on the landing page."""
+
+    min: int = Field(ge=1, le=60)
+    max: int = Field(ge=1, le=60)
+
+
+class BankHeader(_Frozen):
+    """The contents of bank.yaml."""
+
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.\-]{1,40}$")]
+    themes: tuple[str, ...]
+    minutes: Minutes
+
+    @model_validator(mode="after")
+    def _check(self) -> BankHeader:
+        if sorted(self.themes) != sorted(THEME_IDS):
+            raise ValueError(f"themes must list {list(THEME_IDS)} once each, in any order")
+        if self.minutes.min > self.minutes.max:
+            raise ValueError("minutes.min is larger than minutes.max")
+        return self
+
+
+class ProfileFile(_Frozen):
+    """The contents of profiel.yaml."""
+
+    items: tuple[ProfileItem, ...]
+
+    @model_validator(mode="after")
+    def _check(self) -> ProfileFile:
+        ids = [item.id for item in self.items]
+        if sorted(ids) != sorted(PROFILE_IDS):
+            raise ValueError(f"items must be exactly {list(PROFILE_IDS)} once each, found {ids}")
+        return self
+
+
+class Bank(_Frozen):
+    """The whole question bank: version, profile items and the three themes in order."""
+
+    version: str
+    minutes: Minutes
+    profile: tuple[ProfileItem, ...]
+    themes: tuple[Theme, ...]
+
+    @cached_property
+    def themes_by_id(self) -> dict[str, Theme]:
+        return {t.id: t for t in self.themes}
+
+    @cached_property
+    def profile_by_id(self) -> dict[str, ProfileItem]:
+        return {p.id: p for p in self.profile}
+
+    @cached_property
+    def questions_by_id(self) -> dict[str, Question]:
+        """Every question of every theme, the importance questions included."""
+        return {q.id: q for t in self.themes for q in t.all_questions}

@@ -1,0 +1,83 @@
+"""Dutch error pages for people, JSON errors for the API; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+logger = logging.getLogger("scan.errors")
+
+MESSAGES = {
+    400: ("Dit verzoek klopt niet", "De gegevens die je browser stuurde, konden we niet lezen."),
+    404: (
+        "Deze pagina bestaat niet",
+        "Misschien is de link niet helemaal goed overgenomen, of is de scan verwijderd.",
+    ),
+    405: (
+        "Dit kan zo niet",
+        "Deze pagina werkt niet op deze manier. Ga terug en probeer het opnieuw.",
+    ),
+    413: ("Te veel gegevens", "Je stuurde meer gegevens dan we kunnen verwerken."),
+    422: ("Dit verzoek klopt niet", "Niet alle gegevens waren in orde."),
+    429: ("Even rustig aan", "Je stuurde veel verzoeken kort na elkaar. Probeer het zo opnieuw."),
+    500: (
+        "Er ging iets mis bij ons",
+        "Dat ligt niet aan jou. Probeer het over een paar minuten opnieuw.",
+    ),
+    503: (
+        "De scan is even niet bereikbaar",
+        "We zijn er zo weer. Je antwoorden zijn niet verloren: probeer het over een minuut opnieuw.",
+    ),
+}
+
+
+def wants_json() -> bool:
+    """Tell whether the request belongs to the JSON API."""
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, api_errors: dict[str, str] | None = None):
+    """Return a Dutch error page, or a JSON error document under /api/."""
+    title, text = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    if wants_json():
+        return jsonify({"errors": api_errors or {"request": f"{title}. {text}"}}), status
+    return render_template("errors/error.html", title=title, text=text, status=status), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        response = error_response(exc.code or 500)
+        if exc.code == 405 and exc.valid_methods:
+            body, status = response
+            return body, status, {"Allow": ", ".join(exc.valid_methods)}
+        return response
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(exc: InternalServerError):
+        original = getattr(exc, "original_exception", None)
+        logger.error(
+            "unhandled %s on %s %s",
+            type(original).__name__ if original else "error",
+            request.method,
+            request.url_rule.rule if request.url_rule else "(no route)",
+            exc_info=original,
+        )
+        return error_response(500)
+
+    init_database_errors(app)
+
+
+def init_database_errors(app: Flask) -> None:
+    """Answer a Dutch 503 with Retry-After when the database is down or locked."""
+    from sqlalchemy.exc import OperationalError
+
+    @app.errorhandler(OperationalError)
+    def _database_down(exc: OperationalError):
+        logger.error("database unavailable: %s", type(exc.orig).__name__ if exc.orig else exc)
+        body, status = error_response(503)
+        return body, status, {"Retry-After": "30"}

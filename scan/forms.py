@@ -1,0 +1,92 @@
+"""WTForms forms generated from the question bank: one field per question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+from wtforms import Field, Form, RadioField, SelectMultipleField, StringField
+from wtforms.validators import StopValidation
+
+from .answers import answer_error, profile_error
+from .content import Bank, ProfileItem, Question, Theme
+
+CHOOSE_AT_LEAST_ONE = (
+    "Kies minstens één antwoord. Past er geen? Kies dan 'Geen van deze' of 'Weet ik niet'."
+)
+
+
+class _Check:
+    """A WTForms validator that asks a pure check function for a Dutch message."""
+
+    def __init__(self, check, subject, *, at_least_one: bool = False):
+        self.check = check
+        self.subject = subject
+        self.at_least_one = at_least_one
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if self.at_least_one and not field.data:
+            raise StopValidation(CHOOSE_AT_LEAST_ONE)
+        message = self.check(self.subject, field.data)
+        if message:
+            raise StopValidation(message)
+
+
+def _question_field(question: Question) -> Field:
+    choices = [(o.id, o.label) for o in question.options]
+    if question.type == "multiple":
+        # The web asks for an explicit choice, so a skipped question is never read as "none".
+        return SelectMultipleField(
+            question.text,
+            choices=choices,
+            validate_choice=False,
+            validators=[_Check(answer_error, question, at_least_one=True)],
+        )
+    return RadioField(
+        question.text,
+        choices=choices,
+        validate_choice=False,
+        validators=[_Check(answer_error, question)],
+    )
+
+
+def _profile_field(item: ProfileItem) -> Field:
+    if item.type == "postcode":
+        return StringField(
+            item.text,
+            filters=[lambda v: v.strip() if isinstance(v, str) else v],
+            validators=[_Check(profile_error, item)],
+        )
+    return RadioField(
+        item.text,
+        choices=[(o.id, o.label) for o in item.options],
+        validate_choice=False,
+        validators=[_Check(profile_error, item)],
+    )
+
+
+def build_theme_form(theme: Theme, formdata: MultiDict | None, data: dict[str, Any]) -> Form:
+    """Build the form of one theme step, filled from the request or from stored answers."""
+
+    class ThemeForm(Form):
+        pass
+
+    for question in theme.all_questions:
+        setattr(ThemeForm, question.id, _question_field(question))
+    return ThemeForm(formdata=formdata, data=data)
+
+
+def build_profile_form(bank: Bank, formdata: MultiDict | None, data: dict[str, Any]) -> Form:
+    """Build the form of the profile step."""
+
+    class ProfileForm(Form):
+        pass
+
+    for item in bank.profile:
+        setattr(ProfileForm, item.id, _profile_field(item))
+    return ProfileForm(formdata=formdata, data=data)
+
+
+def valid_data(form: Form) -> dict[str, Any]:
+    """Return the values of the fields that passed validation (after validate() ran)."""
+    return {name: field.data for name, field in form._fields.items() if not field.errors}

@@ -1,0 +1,43 @@
+"""One log line per request on stderr, without personal data or scan tokens."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from flask import Flask, Response, g, request
+
+logger = logging.getLogger("scan.request")
+
+
+def init_app(app: Flask) -> None:
+    """Send the app's logs to stderr and log each request once."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger("scan")
+    if not any(getattr(h, "_scan_handler", False) for h in root.handlers):
+        handler._scan_handler = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(app.config["LOG_LEVEL"].upper())
+    root.propagate = False
+    app.before_request(_start_timer)
+    app.after_request(_log_request)
+
+
+def _start_timer() -> None:
+    g.request_started = time.perf_counter()
+
+
+def route_label() -> str:
+    """Return the matched URL rule ('/scan/<token>/<step>'), so tokens never reach the log."""
+    rule = request.url_rule
+    return rule.rule if rule is not None else "(no route)"
+
+
+def _log_request(response: Response) -> Response:
+    started = g.get("request_started")
+    elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
+    # No IP address, no query string, no user agent: nothing that identifies a person.
+    logger.info("%s %s %s %.1fms", request.method, route_label(), response.status_code, elapsed)
+    return response

@@ -1,0 +1,34 @@
+"""Alembic environment: uses the connection handed over by scan.migrate when there is one."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from scan import models  # noqa: F401  (registers the tables on Base.metadata)
+from scan.db import Base
+
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+    with engine.begin() as new_connection:
+        _run(new_connection)
+
+
+def _run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        # SQLite cannot ALTER most things in place; batch mode copies the table instead.
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

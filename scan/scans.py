@@ -1,0 +1,119 @@
+"""Storing drafts and results. Data functions take a session and at most flush."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from .content import Bank
+from .models import Scan, utcnow
+from .scoring import ScanScore, score_scan
+
+PROFILE_STEP = "profiel"
+RESULT_STEP = "resultaat"
+
+
+def step_ids(bank: Bank) -> list[str]:
+    """Return the journey's steps in order: the profile, then one per theme."""
+    return [PROFILE_STEP, *(theme.id for theme in bank.themes)]
+
+
+def new_token() -> str:
+    """Return an unguessable URL-safe token (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+def create_draft(session: Session, bank: Bank, partner: str | None = None) -> Scan:
+    """Add a new, empty draft scan."""
+    scan = Scan(token=new_token(), bank_version=bank.version, partner=partner)
+    session.add(scan)
+    session.flush()
+    return scan
+
+
+def scan_by_token(token: str) -> Select[tuple[Scan]]:
+    """Select the scan behind a token."""
+    return select(Scan).where(Scan.token == token)
+
+
+def find_scan(session: Session, token: str) -> Scan | None:
+    """Return the scan behind a token, or None (also for tokens of an impossible shape)."""
+    if not 20 <= len(token) <= 64:
+        return None
+    return session.scalar(scan_by_token(token))
+
+
+def next_step(scan: Scan, bank: Bank) -> str:
+    """Return the first step not yet done, or the result step when all are done."""
+    done = set(scan.steps_done)
+    return next((s for s in step_ids(bank) if s not in done), RESULT_STEP)
+
+
+def may_open(scan: Scan, bank: Bank, step: str) -> bool:
+    """Tell whether a step page may be shown: done steps and the next one, not beyond."""
+    steps = step_ids(bank)
+    if step not in steps:
+        return False
+    upcoming = next_step(scan, bank)
+    limit = len(steps) if upcoming == RESULT_STEP else steps.index(upcoming)
+    return steps.index(step) <= limit
+
+
+def save_answers(scan: Scan, answers: dict[str, Any], profile: dict[str, Any]) -> None:
+    """Merge answers and profile values into the draft (new dicts, so the change is seen)."""
+    scan.answers = {**scan.answers, **answers}
+    scan.profile = {**scan.profile, **profile}
+
+
+def mark_done(scan: Scan, step: str) -> None:
+    """Record that a step's page was sent without errors."""
+    if step not in scan.steps_done:
+        scan.steps_done = [*scan.steps_done, step]
+
+
+def complete(scan: Scan, bank: Bank) -> ScanScore:
+    """Score the draft's answers and freeze the result."""
+    score = score_scan(bank, scan.answers)
+    scan.result = result_snapshot(score)
+    scan.status = "completed"
+    scan.bank_version = bank.version
+    scan.completed_at = utcnow()
+    return score
+
+
+def result_snapshot(score: ScanScore) -> dict[str, Any]:
+    """Return the stored form of a result: numbers and question ids, no texts."""
+    return {
+        "overall": score.overall,
+        "themes": {
+            t.theme_id: {
+                "score": t.score,
+                "level": t.level,
+                "costliest": [
+                    {"question": q.question_id, "lost": q.lost, "max": q.max_points}
+                    for q in t.costliest()
+                ],
+            }
+            for t in score.themes
+        },
+    }
+
+
+def store_submission(
+    session: Session,
+    bank: Bank,
+    answers: dict[str, Any],
+    profile: dict[str, Any],
+    partner: str | None,
+) -> Scan:
+    """Store a complete set of answers in one go (the API's path) and score it."""
+    scan = create_draft(session, bank, partner)
+    save_answers(scan, answers, profile)
+    for step in step_ids(bank):
+        mark_done(scan, step)
+    complete(scan, bank)
+    session.flush()
+    return scan

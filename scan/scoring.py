@@ -1,0 +1,95 @@
+"""Pure scoring: validated answers + the question bank -> theme scores, levels and overall score.
+
+The rules are DESIGN's contract: a theme scores 100 * awarded / max rounded half up; the overall
+score is the mean of the rounded theme scores, rounded half up; levels are 25-point bands.
+Integer arithmetic throughout, so that 62.5 always rounds to 63 and never to banker's 62.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .content import Bank, Question, Theme
+
+Answer = str | Sequence[str]
+Answers = Mapping[str, Answer]
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    """Points awarded for one question and what it could have given."""
+
+    question_id: str
+    awarded: int
+    max_points: int
+
+    @property
+    def lost(self) -> int:
+        return self.max_points - self.awarded
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    """The score of one theme with its level and per-question detail."""
+
+    theme_id: str
+    score: int
+    level: int
+    awarded: int
+    max_points: int
+    questions: tuple[QuestionScore, ...]
+
+    def costliest(self, limit: int = 3) -> tuple[QuestionScore, ...]:
+        """Return the questions that lost the most points, worst first, in bank order on ties."""
+        losing = [q for q in self.questions if q.lost > 0]
+        return tuple(sorted(losing, key=lambda q: -q.lost)[:limit])
+
+
+@dataclass(frozen=True)
+class ScanScore:
+    """Overall score and the theme scores in bank order."""
+
+    overall: int
+    themes: tuple[ThemeScore, ...]
+
+    def theme(self, theme_id: str) -> ThemeScore:
+        """Return the score of one theme."""
+        return next(t for t in self.themes if t.theme_id == theme_id)
+
+
+def round_half_up_ratio(numerator: int, denominator: int) -> int:
+    """Round numerator / denominator to the nearest integer, halves up (non-negative inputs)."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def level_for(score: int) -> int:
+    """Map a 0-100 score onto level 1 (0-24), 2 (25-49), 3 (50-74) or 4 (75-100)."""
+    if not 0 <= score <= 100:
+        raise ValueError(f"score out of range: {score}")
+    return min(score // 25 + 1, 4)
+
+
+def question_points(question: Question, answer: Answer) -> int:
+    """Points for one answer: the option's points, or the sum of chosen options if multiple."""
+    chosen = [answer] if isinstance(answer, str) else list(answer)
+    return sum(question.options_by_id[option_id].points for option_id in chosen)
+
+
+def score_theme(theme: Theme, answers: Answers) -> ThemeScore:
+    """Score one theme; every scored question must have an (already validated) answer."""
+    details = tuple(
+        QuestionScore(q.id, question_points(q, answers[q.id]), q.max_points)
+        for q in theme.questions
+    )
+    awarded = sum(d.awarded for d in details)
+    maximum = sum(d.max_points for d in details)
+    score = round_half_up_ratio(100 * awarded, maximum)
+    return ThemeScore(theme.id, score, level_for(score), awarded, maximum, details)
+
+
+def score_scan(bank: Bank, answers: Answers) -> ScanScore:
+    """Score every theme and the overall mean."""
+    themes = tuple(score_theme(theme, answers) for theme in bank.themes)
+    overall = round_half_up_ratio(sum(t.score for t in themes), len(themes))
+    return ScanScore(overall, themes)

@@ -1,0 +1,156 @@
+"""JSON API v1: the questionnaire, submitting a scan, reading and erasing a result."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from ..answers import validate_submission
+from ..content import Bank
+from ..db import get_session
+from ..models import Scan
+from ..results import present_result
+from ..scans import store_submission
+from ..views import current_bank, scan_or_404
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+#: Keeps an answer to a malicious payload small: at most this many field errors are listed.
+MAX_ERRORS = 50
+
+
+def questionnaire_document(bank: Bank) -> dict[str, Any]:
+    """Describe the whole questionnaire as the API publishes it."""
+
+    def options(opts, scored: bool = True):
+        return [
+            {"id": o.id, "label": o.label, "points": o.points}
+            | ({"exclusive": True} if o.exclusive else {})
+            for o in opts
+        ]
+
+    return {
+        "version": bank.version,
+        "themes": [
+            {
+                "id": theme.id,
+                "title": theme.title,
+                "questions": [
+                    {
+                        "id": q.id,
+                        "text": q.text,
+                        "hint": q.hint,
+                        "type": q.type,
+                        "scored": q.scored,
+                        "max_points": q.max_points if q.scored else 0,
+                        "options": options(q.options),
+                    }
+                    for q in theme.all_questions
+                ],
+            }
+            for theme in bank.themes
+        ],
+        "profile": [
+            {
+                "id": item.id,
+                "text": item.text,
+                "hint": item.hint,
+                "type": "text" if item.type == "postcode" else "single",
+                "format": "postcode" if item.type == "postcode" else None,
+                "required": item.required,
+                "options": [{"id": o.id, "label": o.label} for o in item.options],
+            }
+            for item in bank.profile
+        ],
+    }
+
+
+def result_document(scan: Scan, bank: Bank) -> dict[str, Any]:
+    """Describe a completed scan's result as the API publishes it."""
+    result = present_result(scan, bank)
+    return {
+        "token": scan.token,
+        "result_url": url_for("public.result", token=scan.token, _external=True),
+        "bank_version": result.bank_version,
+        "scores": {
+            "overall": result.overall,
+            "themes": {
+                t.theme_id: {"score": t.score, "level": {"id": t.level, "name": t.level_name}}
+                for t in result.themes
+            },
+        },
+        # Routing and advice arrive with the advice/routing issue; the shape is already final.
+        "werkplaats": None,
+        "advice": [],
+    }
+
+
+def _errors(errors: dict[str, str], status: int = 422):
+    trimmed = dict(list(errors.items())[:MAX_ERRORS])
+    return jsonify({"errors": trimmed}), status
+
+
+def _json_body() -> tuple[Any, Response | None]:
+    """Parse the request body as JSON, or return the 400 response that explains why not."""
+    if not request.is_json:
+        return None, _errors({"body": "Stuur JSON met Content-Type: application/json."}, 400)
+    try:
+        return json.loads(request.get_data(cache=False)), None
+    # RecursionError: deeply nested arrays are valid JSON that the parser cannot hold.
+    except (ValueError, RecursionError):
+        return None, _errors({"body": "De inhoud is geen geldige JSON."}, 400)
+
+
+@bp.get("/questionnaire")
+def questionnaire():
+    """Return the questionnaire: themes, questions with points, profile items."""
+    return jsonify(questionnaire_document(current_bank()))
+
+
+@bp.post("/scans")
+def create_scan():
+    """Score and store a complete set of answers."""
+    payload, problem = _json_body()
+    if problem:
+        return problem
+    bank = current_bank()
+    submission, errors = validate_submission(bank, payload)
+    if errors:
+        return _errors(errors)
+    session = get_session()
+    scan = store_submission(
+        session, bank, submission.answers, submission.profile, submission.partner
+    )
+    session.commit()
+    document = result_document(scan, bank)
+    return jsonify(document), 201, {"Location": document["result_url"]}
+
+
+@bp.get("/scans/<token>")
+def get_scan(token: str):
+    """Return a completed scan's result; an unfinished draft answers 404."""
+    scan = scan_or_404(token)
+    if not scan.is_completed:
+        return _errors({"token": "Deze scan is nog niet afgerond."}, 404)
+    return jsonify(result_document(scan, current_bank()))
+
+
+@bp.delete("/scans/<token>")
+def delete_scan(token: str):
+    """Erase a scan for good."""
+    scan = scan_or_404(token)
+    session = get_session()
+    session.delete(scan)
+    session.commit()
+    return "", 204
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """Serve the OpenAPI document of this API."""
+    document = json.loads(resources.files("scan").joinpath("openapi.json").read_text("utf-8"))
+    document["servers"] = [{"url": url_for("api.questionnaire", _external=True).rsplit("/", 1)[0]}]
+    return jsonify(document)

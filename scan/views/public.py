@@ -1,0 +1,151 @@
+"""The anonymous journey: landing page, one page per step, result. Sets no cookie."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+
+from ..answers import PARTNER_PATTERN, clean_profile_value
+from ..content import Bank
+from ..db import get_session
+from ..forms import build_profile_form, build_theme_form, valid_data
+from ..results import present_result
+from ..scans import (
+    PROFILE_STEP,
+    RESULT_STEP,
+    complete,
+    create_draft,
+    mark_done,
+    may_open,
+    next_step,
+    save_answers,
+    step_ids,
+)
+from . import current_bank, scan_or_404
+from .fields import question_views
+
+bp = Blueprint("public", __name__)
+
+
+def _partner(value: str | None) -> str | None:
+    return value if value and PARTNER_PATTERN.match(value) else None
+
+
+def _step_url(token: str, step: str) -> str:
+    if step == RESULT_STEP:
+        return url_for("public.result", token=token)
+    return url_for("public.step", token=token, step=step)
+
+
+@bp.get("/")
+def landing():
+    """Show what the scan is, how long it takes, and the start button."""
+    bank = current_bank()
+    return render_template(
+        "public/landing.html",
+        minutes=bank.minutes,
+        themes=bank.themes,
+        steps=len(step_ids(bank)),
+        partner=_partner(request.args.get("partner")),
+    )
+
+
+@bp.post("/scan")
+def start():
+    """Create a draft and send the ondernemer to its first step."""
+    session = get_session()
+    scan = create_draft(session, current_bank(), _partner(request.form.get("partner")))
+    session.commit()
+    return redirect(_step_url(scan.token, PROFILE_STEP), code=303)
+
+
+@bp.get("/scan/<token>")
+def resume(token: str):
+    """Continue a scan where the ondernemer left off."""
+    scan = scan_or_404(token)
+    return redirect(_step_url(token, next_step(scan, current_bank())), code=303)
+
+
+def _build_form(bank: Bank, step: str, formdata, data: dict):
+    if step == PROFILE_STEP:
+        return build_profile_form(bank, formdata, data), bank.profile
+    theme = bank.themes_by_id[step]
+    return build_theme_form(theme, formdata, data), theme.all_questions
+
+
+def _split_values(bank: Bank, step: str, values: dict) -> tuple[dict, dict]:
+    """Return (answers, profile) to store from a step's valid field values."""
+    if step != PROFILE_STEP:
+        return values, {}
+    profile = {k: clean_profile_value(bank.profile_by_id[k], v) for k, v in values.items()}
+    return {}, profile
+
+
+@bp.route("/scan/<token>/<step>", methods=["GET", "POST"])
+def step(token: str, step: str):
+    """Show one step of the scan, or store its answers and move on."""
+    bank = current_bank()
+    steps = step_ids(bank)
+    if step not in steps:
+        abort(404)
+    scan = scan_or_404(token)
+    if scan.is_completed:
+        return redirect(_step_url(token, RESULT_STEP), code=303)
+    if not may_open(scan, bank, step):
+        return redirect(_step_url(token, next_step(scan, bank)), code=303)
+
+    stored = scan.profile if step == PROFILE_STEP else scan.answers
+    if request.method == "GET":
+        form, items = _build_form(bank, step, None, stored)
+        return _render_step(bank, scan.token, step, form, items)
+
+    form, items = _build_form(bank, step, request.form, {})
+    valid = form.validate()
+    answers, profile = _split_values(bank, step, valid_data(form))
+    # Keep every valid answer, even when another one on the page is missing.
+    save_answers(scan, answers, profile)
+    session = get_session()
+    index = steps.index(step)
+    if request.form.get("action") == "back" and index > 0:
+        session.commit()
+        return redirect(_step_url(token, steps[index - 1]), code=303)
+    if not valid:
+        session.commit()
+        return _render_step(bank, scan.token, step, form, items), 422
+    mark_done(scan, step)
+    if index == len(steps) - 1:
+        complete(scan, bank)
+    session.commit()
+    return redirect(_step_url(token, next_step(scan, bank)), code=303)
+
+
+def _render_step(bank: Bank, token: str, step: str, form, items):
+    steps = step_ids(bank)
+    index = steps.index(step)
+    questions = question_views(form, items)
+    theme = bank.themes_by_id.get(step)
+    return render_template(
+        "public/step.html",
+        title=theme.title if theme else "Over je bedrijf",
+        intro=theme.intro if theme else None,
+        number=index + 1,
+        total=len(steps),
+        questions=questions,
+        errors=[q for q in questions if q.error],
+        action=_step_url(token, step),
+        has_previous=index > 0,
+        resume_url=url_for("public.resume", token=token, _external=True),
+    )
+
+
+@bp.get("/scan/<token>/resultaat")
+def result(token: str):
+    """Show the scored result of a completed scan."""
+    scan = scan_or_404(token)
+    bank = current_bank()
+    if not scan.is_completed:
+        return redirect(_step_url(token, next_step(scan, bank)), code=303)
+    return render_template(
+        "public/result.html",
+        result=present_result(scan, bank),
+        result_url=url_for("public.result", token=token, _external=True),
+    )
