@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .model import Bank, BankHeader, ProfileFile, Theme
+from .model import THEME_IDS, Bank, BankHeader, ProfileFile, Theme
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -95,17 +95,18 @@ def load_bank(directory: Path) -> Bank:
     profile = _validate(ProfileFile, profile_data, label("profiel.yaml"), problems)
 
     themes: list[Theme] = []
-    if header is not None:
-        for theme_id in header.themes:
-            name = f"{theme_id}.yaml"
-            data = _read_yaml(directory / name, label(name), problems)
-            theme = _validate(Theme, data, label(name), problems)
-            if theme is None:
-                continue
-            if theme.id != theme_id:
-                problems.append(Problem(label(name), "id", f"must be '{theme_id}' in this file"))
-            themes.append(theme)
-        _check_unique_question_ids(themes, label, problems)
+    # With a broken bank.yaml the theme files are still checked, in the standard order, so
+    # that one run reports every problem.
+    for theme_id in header.themes if header else THEME_IDS:
+        name = f"{theme_id}.yaml"
+        data = _read_yaml(directory / name, label(name), problems)
+        theme = _validate(Theme, data, label(name), problems)
+        if theme is None:
+            continue
+        if theme.id != theme_id:
+            problems.append(Problem(label(name), "id", f"must be '{theme_id}' in this file"))
+        themes.append(theme)
+    _check_unique_question_ids(themes, label, problems)
 
     if problems:
         raise ContentError(problems)

@@ -1,0 +1,128 @@
+"""Shared fixtures: an app on a fresh database per test, its client and CLI runner.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. Each
+pytest-xdist worker gets a database of its own so that workers never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from scan import create_app
+from scan.config import normalise_database_url
+from scan.db import Base, database
+from scan.migrate import upgrade_to_head
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-check"
+
+
+def _postgres_database_for_worker(url: str, worker: str) -> str:
+    """Create (afresh) a database of this worker's own next to the one in the URL."""
+    base = make_url(normalise_database_url(url))
+    name = f"{base.database}_{worker}".replace("-", "_")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
+    """Return a migrated, empty database for this test session (or xdist worker)."""
+    configured = os.environ.get("TEST_DATABASE_URL")
+    if configured:
+        url = _postgres_database_for_worker(configured, worker_id)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'scan.db'}"
+    app = create_app({"SCAN_ENV": "testing", "SECRET_KEY": TEST_SECRET, "DATABASE_URL": url})
+    upgrade_to_head(app)
+    database(app).engine.dispose()
+    return url
+
+
+@pytest.fixture
+def make_app(database_url: str):
+    """Return a factory for apps on the test database; every table is emptied afterwards."""
+    apps = []
+
+    def factory(**overrides):
+        config = {
+            "SCAN_ENV": "testing",
+            "SECRET_KEY": TEST_SECRET,
+            "DATABASE_URL": database_url,
+            "SERVER_NAME": "scan.test",
+        }
+        config.update(overrides)
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        engine = database(app).engine
+        if app.config["DATABASE_URL"] == normalise_database_url(database_url):
+            with engine.begin() as connection:
+                for table in reversed(Base.metadata.sorted_tables):
+                    connection.execute(table.delete())
+        engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """The app under test, on an empty database."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner of the app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def bank(app):
+    """The question bank the app loaded."""
+    return app.extensions["scan.bank"]
+
+
+def _is_local(address) -> bool:
+    if isinstance(address, str):  # a Unix socket path
+        return True
+    host = address[0]
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fail any test that opens a connection to another host: the product makes none."""
+    original = socket.socket.connect
+
+    def guarded(sock, address):
+        if not _is_local(address):
+            raise AssertionError(f"test tried to connect to {address!r}")
+        return original(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    yield

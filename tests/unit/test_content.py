@@ -1,0 +1,218 @@
+"""The question bank: the real files load, and every kind of broken file is named precisely."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scan.config import PROJECT_ROOT
+from scan.content import DONT_KNOW_ID, THEME_IDS, ContentError, load_bank
+
+VRAGEN = PROJECT_ROOT / "vragen"
+CONTENT_FILES = sorted(VRAGEN.glob("*.yaml"))
+
+
+def test_there_are_content_files():
+    assert len(CONTENT_FILES) == 5
+
+
+@pytest.mark.parametrize("path", CONTENT_FILES, ids=lambda p: p.name)
+def test_every_content_file_is_used_by_the_bank(path):
+    bank = load_bank(VRAGEN)
+    used = {"bank.yaml", "profiel.yaml", *(f"{t.id}.yaml" for t in bank.themes)}
+    assert path.name in used
+
+
+def test_real_bank_meets_the_content_rules():
+    bank = load_bank(VRAGEN)
+    assert [t.id for t in bank.themes] == list(THEME_IDS)
+    assert [p.id for p in bank.profile] == ["sector", "size", "postcode", "time", "ambition"]
+    for theme in bank.themes:
+        assert 6 <= len(theme.questions) <= 10
+        assert [level.level for level in theme.levels] == [1, 2, 3, 4]
+        assert theme.importance.scored is False
+        for question in theme.all_questions:
+            assert question.options[-1].id == DONT_KNOW_ID
+            assert question.options[-1].label == "Weet ik niet"
+
+
+def test_bank_objects_are_immutable():
+    bank = load_bank(VRAGEN)
+    with pytest.raises(Exception):  # noqa: B017 - pydantic raises its own ValidationError
+        bank.themes[0].questions[0].text = "Anders"
+
+
+@pytest.fixture
+def vragen(tmp_path: Path) -> Path:
+    """A copy of the real question bank to break."""
+    target = tmp_path / "vragen"
+    shutil.copytree(VRAGEN, target)
+    return target
+
+
+def edit(directory: Path, name: str, change) -> None:
+    path = directory / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def _set(path: list, value):
+    def change(data):
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return change
+
+
+def _delete(path: list):
+    def change(data):
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        del target[path[-1]]
+
+    return change
+
+
+def _duplicate_first_question_id(data):
+    data["questions"][1]["id"] = data["questions"][0]["id"]
+
+
+def _duplicate_option_id(data):
+    options = data["questions"][0]["options"]
+    options[1]["id"] = options[0]["id"]
+
+
+def _reserved_dont_know(data):
+    data["questions"][0]["options"].append({"id": "weet-ik-niet", "label": "Weet ik niet"})
+
+
+def _all_zero_points(data):
+    for option in data["questions"][2]["options"]:
+        option["points"] = 0
+
+
+def _drop_level_four(data):
+    data["levels"] = [level for level in data["levels"] if level["level"] != 4]
+
+
+def _too_few_questions(data):
+    data["questions"] = data["questions"][:5]
+
+
+def _borrow_question_id_from_data(vragen_dir):
+    other = yaml.safe_load((vragen_dir / "data.yaml").read_text(encoding="utf-8"))
+    return _set(["questions", 0, "id"], other["questions"][0]["id"])
+
+
+def _drop_profile_postcode(data):
+    data["items"] = [item for item in data["items"] if item["id"] != "postcode"]
+
+
+BROKEN = [
+    ("data.yaml", _duplicate_first_question_id, "vragen/data.yaml: questions[1].id", "already used"),
+    ("data.yaml", _duplicate_option_id, "vragen/data.yaml: questions[0]", "unique"),
+    ("data.yaml", _reserved_dont_know, "vragen/data.yaml: questions[0]", "reserved"),
+    (
+        "data.yaml",
+        _set(["questions", 0, "options", 0, "points"], "veel"),
+        "vragen/data.yaml: questions[0].options[0].points",
+        "integer",
+    ),
+    (
+        "automatisering.yaml",
+        _set(["questions", 3, "options", 1, "points"], -2),
+        "vragen/automatisering.yaml: questions[3].options[1].points",
+        "greater than or equal to 0",
+    ),
+    ("data.yaml", _all_zero_points, "vragen/data.yaml: questions[2]", "worth points"),
+    ("data.yaml", _drop_level_four, "vragen/data.yaml: levels", "found [1, 2, 3]"),
+    ("data.yaml", _too_few_questions, "vragen/data.yaml: questions", "at least 6"),
+    ("data.yaml", _set(["id"], "automatisering"), "vragen/data.yaml: id", "must be 'data'"),
+    ("data.yaml", _set(["id"], "marketing"), "vragen/data.yaml: id", "Input should be"),
+    (
+        "data.yaml",
+        _set(["questions", 0, "optoins"], []),
+        "vragen/data.yaml: questions[0].optoins",
+        "Extra inputs are not permitted",
+    ),
+    ("data.yaml", _delete(["levels", 0, "name"]), "vragen/data.yaml: levels[0].name", "required"),
+    (
+        "online-sales-marketing.yaml",
+        _delete(["importance", "options", 0, "weight"]),
+        "vragen/online-sales-marketing.yaml: importance",
+        "weight",
+    ),
+    (
+        "online-sales-marketing.yaml",
+        _set(["questions", 0, "options", 0, "weight"], 2),
+        "vragen/online-sales-marketing.yaml: questions[0]",
+        "importance question only",
+    ),
+    ("bank.yaml", _delete(["version"]), "vragen/bank.yaml: version", "required"),
+    ("bank.yaml", _set(["themes"], ["data", "automatisering"]), "vragen/bank.yaml: themes", ""),
+    ("bank.yaml", _set(["minutes", "min"], 12), "vragen/bank.yaml", "minutes.min is larger"),
+    ("profiel.yaml", _drop_profile_postcode, "vragen/profiel.yaml: items", "postcode"),
+    (
+        "profiel.yaml",
+        _set(["items", 0, "type"], "dropdown"),
+        "vragen/profiel.yaml: items[0].type",
+        "Input should be",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "where", "why"), BROKEN, ids=[f"{b[0]}:{b[2]}:{b[3]}" for b in BROKEN]
+)
+def test_broken_file_is_named_with_its_field(vragen, name, change, where, why):
+    edit(vragen, name, change)
+    with pytest.raises(ContentError) as caught:
+        load_bank(vragen)
+    message = str(caught.value)
+    assert where in message
+    assert why in message
+
+
+def test_question_id_used_in_two_themes_is_refused(vragen):
+    edit(vragen, "automatisering.yaml", _borrow_question_id_from_data(vragen))
+    with pytest.raises(ContentError) as caught:
+        load_bank(vragen)
+    assert "vragen/automatisering.yaml: questions[0].id" in str(caught.value)
+    assert "already used in vragen/data.yaml" in str(caught.value)
+
+
+def test_missing_theme_file_is_named(vragen):
+    (vragen / "automatisering.yaml").unlink()
+    with pytest.raises(ContentError, match=r"vragen/automatisering\.yaml: file is missing"):
+        load_bank(vragen)
+
+
+def test_invalid_yaml_names_file_and_line(vragen):
+    path = vragen / "data.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "  - [unclosed")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"vragen/data\.yaml: line \d+, column \d+: not valid"):
+        load_bank(vragen)
+
+
+def test_file_that_is_not_a_mapping_is_refused(vragen):
+    (vragen / "profiel.yaml").write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"vragen/profiel\.yaml: must hold a mapping"):
+        load_bank(vragen)
+
+
+def test_every_problem_is_reported_at_once(vragen):
+    edit(vragen, "data.yaml", _drop_level_four)
+    edit(vragen, "bank.yaml", _delete(["version"]))
+    with pytest.raises(ContentError) as caught:
+        load_bank(vragen)
+    files = {problem.file for problem in caught.value.problems}
+    assert files == {"vragen/data.yaml", "vragen/bank.yaml"}
