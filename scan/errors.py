@@ -28,7 +28,8 @@ MESSAGES = {
     ),
     503: (
         "De scan is even niet bereikbaar",
-        "We zijn er zo weer. Je antwoorden zijn niet verloren: probeer het over een minuut opnieuw.",
+        "We zijn er zo weer. Je antwoorden zijn niet verloren: "
+        "probeer het over een minuut opnieuw.",
     ),
 }
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, Form, RadioField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 from .answers import answer_error, profile_error
@@ -33,7 +34,7 @@ class _Check:
 
 
 def _question_field(question: Question) -> Field:
-    choices = [(o.id, o.label) for o in question.options]
+    choices = [SelectChoice(o.id, o.label) for o in question.options]
     if question.type == "multiple":
         # The web asks for an explicit choice, so a skipped question is never read as "none".
         return SelectMultipleField(
@@ -59,7 +60,7 @@ def _profile_field(item: ProfileItem) -> Field:
         )
     return RadioField(
         item.text,
-        choices=[(o.id, o.label) for o in item.options],
+        choices=[SelectChoice(o.id, o.label) for o in item.options],
         validate_choice=False,
         validators=[_Check(profile_error, item)],
     )

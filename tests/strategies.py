@@ -9,8 +9,10 @@ from scan.content import Bank, Question
 
 def lowest_answer(question: Question):
     """The answer worth the fewest points: 'Weet ik niet' (0 points) is always there."""
-    return [o.id for o in question.options if o.dont_know] if question.type == "multiple" else (
-        min(question.options, key=lambda o: o.points).id
+    return (
+        [o.id for o in question.options if o.dont_know]
+        if question.type == "multiple"
+        else (min(question.options, key=lambda o: o.points).id)
     )
 
 
@@ -46,6 +48,4 @@ def answer_strategy(question: Question):
 
 def answers_strategy(bank: Bank):
     """Any valid answers to every question of the bank."""
-    return st.fixed_dictionaries(
-        {q.id: answer_strategy(q) for q in bank.questions_by_id.values()}
-    )
+    return st.fixed_dictionaries({q.id: answer_strategy(q) for q in bank.questions_by_id.values()})

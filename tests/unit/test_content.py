@@ -116,7 +116,12 @@ def _drop_profile_postcode(data):
 
 
 BROKEN = [
-    ("data.yaml", _duplicate_first_question_id, "vragen/data.yaml: questions[1].id", "already used"),
+    (
+        "data.yaml",
+        _duplicate_first_question_id,
+        "vragen/data.yaml: questions[1].id",
+        "already used",
+    ),
     ("data.yaml", _duplicate_option_id, "vragen/data.yaml: questions[0]", "unique"),
     ("data.yaml", _reserved_dont_know, "vragen/data.yaml: questions[0]", "reserved"),
     (
@@ -216,3 +221,24 @@ def test_every_problem_is_reported_at_once(vragen):
         load_bank(vragen)
     files = {problem.file for problem in caught.value.problems}
     assert files == {"vragen/data.yaml", "vragen/bank.yaml"}
+
+
+def test_time_estimate_on_the_landing_page_is_honest():
+    """Model: 180 words a minute plus 8 seconds to choose per question.
+
+    Adults read plain Dutch silently at 200 to 250 words a minute; 180 leaves room for a small
+    phone screen. Every label counts, "Weet ik niet" included, as if the ondernemer reads all.
+    """
+    bank = load_bank(VRAGEN)
+    texts, questions = [], 0
+    for item in bank.profile:
+        questions += 1
+        texts += [item.text, item.hint or "", *(o.label for o in item.options)]
+    for theme in bank.themes:
+        texts += [theme.title, theme.intro]
+        for question in theme.all_questions:
+            questions += 1
+            texts += [question.text, question.hint or "", *(o.label for o in question.options)]
+    words = sum(len(text.split()) for text in texts)
+    minutes = words / 180 + questions * 8 / 60
+    assert bank.minutes.min <= minutes <= bank.minutes.max, f"{words} words -> {minutes:.1f} min"

@@ -35,7 +35,10 @@ def theme_with(questions: list[dict]) -> Theme:
     importance = {
         "id": "belang",
         "text": "Hoe belangrijk?",
-        "options": [{"id": "laag", "label": "Laag", "weight": 0}, {"id": "hoog", "label": "Hoog", "weight": 3}],
+        "options": [
+            {"id": "laag", "label": "Laag", "weight": 0},
+            {"id": "hoog", "label": "Hoog", "weight": 3},
+        ],
     }
     filler = [single(f"f{i}", [0, 1]) for i in range(6 - len(questions))]
     return Theme.model_validate(

@@ -1,0 +1,271 @@
+"""JSON API v1: shapes from DESIGN, shared scoring, and no 5xx on any malformed payload."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from tests.journey import complete_scan
+from tests.strategies import answers_for, best_answer, lowest_answer, valid_profile
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def openapi(client):
+    response = client.get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def schema_validator(openapi: dict, name: str) -> Draft202012Validator:
+    """A validator for one component schema, resolving the document's $refs."""
+    registry = Registry().with_resource("urn:openapi", Resource.opaque(openapi))
+    return Draft202012Validator(
+        {"$ref": f"urn:openapi#/components/schemas/{name}"}, registry=registry
+    )
+
+
+def assert_matches(openapi: dict, name: str, document) -> None:
+    errors = sorted(schema_validator(openapi, name).iter_errors(document), key=str)
+    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors]
+
+
+def payload(bank, pick=best_answer, **overrides) -> dict:
+    body = {"answers": answers_for(bank, pick), "profile": valid_profile(bank)}
+    body.update(overrides)
+    return body
+
+
+def post_scan(client, body, **kwargs):
+    return client.post(f"{API}/scans", json=body, **kwargs)
+
+
+def test_questionnaire_lists_every_question_with_points(client, bank, openapi):
+    response = client.get(f"{API}/questionnaire")
+    assert response.status_code == 200
+    document = response.get_json()
+    assert_matches(openapi, "Questionnaire", document)
+    assert document["version"] == bank.version
+    assert [t["id"] for t in document["themes"]] == [
+        "online-sales-marketing",
+        "data",
+        "automatisering",
+    ]
+    question = document["themes"][0]["questions"][0]
+    source = bank.themes[0].questions[0]
+    assert question["max_points"] == source.max_points
+    assert {o["id"] for o in question["options"]} == set(source.options_by_id)
+    assert [p["id"] for p in document["profile"]] == [p.id for p in bank.profile]
+    postcode = next(p for p in document["profile"] if p["id"] == "postcode")
+    assert postcode["format"] == "postcode" and postcode["required"] is False
+
+
+@pytest.mark.parametrize(("pick", "score"), [(lowest_answer, 0), (best_answer, 100)])
+def test_extremes_score_zero_and_hundred_on_every_theme(client, bank, openapi, pick, score):
+    response = post_scan(client, payload(bank, pick))
+    assert response.status_code == 201
+    document = response.get_json()
+    assert_matches(openapi, "ScanResult", document)
+    assert document["scores"]["overall"] == score
+    level = 4 if score == 100 else 1
+    for theme in bank.themes:
+        assert document["scores"]["themes"][theme.id] == {
+            "score": score,
+            "level": {"id": level, "name": theme.level(level).name},
+        }
+    assert document["result_url"] == f"http://scan.test/scan/{document['token']}/resultaat"
+    assert response.headers["Location"] == document["result_url"]
+
+
+def test_api_and_web_share_scoring_and_storage(client, bank):
+    document = post_scan(client, payload(bank, lowest_answer)).get_json()
+    html = client.get(f"/scan/{document['token']}/resultaat").get_data(as_text=True)
+    assert "0 van de 100" in html
+    web_token = complete_scan(client, bank, lowest_answer)
+    assert client.get(f"{API}/scans/{web_token}").get_json()["scores"] == document["scores"]
+
+
+def test_get_returns_the_stored_result_and_delete_erases_it(client, bank, openapi):
+    created = post_scan(client, payload(bank, partner="kvk")).get_json()
+    token = created["token"]
+    response = client.get(f"{API}/scans/{token}")
+    assert response.status_code == 200
+    assert_matches(openapi, "ScanResult", response.get_json())
+    assert response.get_json()["scores"] == created["scores"]
+    assert client.delete(f"{API}/scans/{token}").status_code == 204
+    assert client.get(f"{API}/scans/{token}").status_code == 404
+    assert client.get(f"/scan/{token}/resultaat").status_code == 404
+    assert client.delete(f"{API}/scans/{token}").status_code == 404
+
+
+def test_unfinished_draft_answers_404(client):
+    token = client.post("/scan").headers["Location"].split("/")[-2]
+    response = client.get(f"{API}/scans/{token}")
+    assert response.status_code == 404
+    assert "errors" in response.get_json()
+
+
+def test_multiple_question_accepts_an_empty_list(client, bank):
+    body = payload(bank)
+    multiple = next(q for q in bank.themes[0].questions if q.type == "multiple")
+    body["answers"][multiple.id] = []
+    response = post_scan(client, body)
+    assert response.status_code == 201
+    assert response.get_json()["scores"]["themes"][bank.themes[0].id]["score"] < 100
+
+
+def test_unknown_top_level_keys_are_ignored(client, bank):
+    assert post_scan(client, payload(bank, extra={"x": 1})).status_code == 201
+
+
+def _first(bank, kind="single"):
+    return next(q for t in bank.themes for q in t.questions if q.type == kind)
+
+
+def _case(name, change, key, status=422):
+    return pytest.param(change, key, status, id=name)
+
+
+MALFORMED = [
+    _case("answers not an object", lambda b, p: p.update(answers=[1, 2]), "answers"),
+    _case("answers missing", lambda b, p: p.pop("answers"), "answers"),
+    _case(
+        "missing question",
+        lambda b, p: p["answers"].pop(_first(b).id),
+        lambda b: f"answers.{_first(b).id}",
+    ),
+    _case(
+        "unknown question",
+        lambda b, p: p["answers"].update({"bestaat-niet": "x"}),
+        "answers.bestaat-niet",
+    ),
+    _case(
+        "option of another question",
+        lambda b, p: p["answers"].update(
+            {_first(b).id: b.themes[1].questions[0].options[1].id + "-x"}
+        ),
+        lambda b: f"answers.{_first(b).id}",
+    ),
+    _case(
+        "list for a single question",
+        lambda b, p: p["answers"].update({_first(b).id: [_first(b).options[0].id]}),
+        lambda b: f"answers.{_first(b).id}",
+    ),
+    _case(
+        "string for a multiple question",
+        lambda b, p: p["answers"].update({_first(b, "multiple").id: "geen"}),
+        lambda b: f"answers.{_first(b, 'multiple').id}",
+    ),
+    _case(
+        "exclusive combined",
+        lambda b, p: p["answers"].update(
+            {_first(b, "multiple").id: [_first(b, "multiple").options[0].id, "weet-ik-niet"]}
+        ),
+        lambda b: f"answers.{_first(b, 'multiple').id}",
+    ),
+    _case(
+        "duplicate options",
+        lambda b, p: p["answers"].update(
+            {_first(b, "multiple").id: [_first(b, "multiple").options[0].id] * 2}
+        ),
+        lambda b: f"answers.{_first(b, 'multiple').id}",
+    ),
+    _case(
+        "number as answer",
+        lambda b, p: p["answers"].update({_first(b).id: 3}),
+        lambda b: f"answers.{_first(b).id}",
+    ),
+    _case(
+        "null as answer",
+        lambda b, p: p["answers"].update({_first(b).id: None}),
+        lambda b: f"answers.{_first(b).id}",
+    ),
+    _case("bad postcode", lambda b, p: p["profile"].update(postcode="12345"), "profile.postcode"),
+    _case(
+        "never issued letters",
+        lambda b, p: p["profile"].update(postcode="1234 SS"),
+        "profile.postcode",
+    ),
+    _case(
+        "postcode as number", lambda b, p: p["profile"].update(postcode=1234), "profile.postcode"
+    ),
+    _case(
+        "unknown sector", lambda b, p: p["profile"].update(sector="ruimtevaart"), "profile.sector"
+    ),
+    _case("missing size", lambda b, p: p["profile"].pop("size"), "profile.size"),
+    _case(
+        "unknown profile key", lambda b, p: p["profile"].update(leeftijd="40"), "profile.leeftijd"
+    ),
+    _case("profile not an object", lambda b, p: p.update(profile="x"), "profile"),
+    _case("partner not a slug", lambda b, p: p.update(partner="KvK Nederland"), "partner"),
+    _case("partner a number", lambda b, p: p.update(partner=7), "partner"),
+]
+
+
+@pytest.mark.parametrize(("change", "key", "status"), MALFORMED)
+def test_malformed_payload_gets_field_errors_in_dutch(client, bank, openapi, change, key, status):
+    body = payload(bank)
+    change(bank, body)
+    response = post_scan(client, body)
+    assert response.status_code == status
+    document = response.get_json()
+    assert_matches(openapi, "Errors", document)
+    expected = key(bank) if callable(key) else key
+    assert expected in document["errors"], document["errors"]
+    assert document["errors"][expected]  # a message, not an empty string
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        pytest.param(b"{not json", "application/json", 400, id="broken json"),
+        pytest.param(b'{"answers": {}}', "text/plain", 400, id="wrong content type"),
+        pytest.param(b"", "application/json", 400, id="empty body"),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, "application/json", 400, id="deep nesting"),
+        pytest.param(b"1" * 5000, "application/json", 400, id="huge integer"),
+        pytest.param(b'"text"', "application/json", 422, id="json string"),
+        pytest.param(b"[]", "application/json", 422, id="json list"),
+        pytest.param(b"null", "application/json", 422, id="json null"),
+        pytest.param(b"\xff\xfe", "application/json", 400, id="not utf-8"),
+    ],
+)
+def test_unreadable_bodies_answer_400_or_422(client, body, content_type, status):
+    response = client.post(f"{API}/scans", data=body, content_type=content_type)
+    assert response.status_code == status
+    assert response.get_json()["errors"]
+
+
+def test_body_over_one_mebibyte_answers_413_as_json(client):
+    body = json.dumps({"answers": {}, "padding": "x" * (1024 * 1024)})
+    response = client.post(f"{API}/scans", data=body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.get_json()["errors"]
+
+
+def test_many_unknown_keys_give_a_bounded_error_document(client, bank):
+    body = payload(bank)
+    body["answers"].update({f"vraag-{i}": "x" for i in range(5000)})
+    response = post_scan(client, body)
+    assert response.status_code == 422
+    assert len(response.get_json()["errors"]) <= 50
+
+
+def test_unknown_api_route_and_method_answer_json(client):
+    response = client.get(f"{API}/bestaat-niet")
+    assert response.status_code == 404 and response.get_json()["errors"]
+    response = client.put(f"{API}/scans")
+    assert response.status_code == 405 and response.get_json()["errors"]
+
+
+def test_openapi_document_describes_every_api_route(app, openapi):
+    documented = {path.replace("{token}", "<token>") for path in openapi["paths"]}
+    routes = {
+        rule.rule.removeprefix("/api/v1")
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1") and rule.endpoint != "api.openapi"
+    }
+    assert routes == documented
