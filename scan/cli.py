@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .content import ContentError, load_bank
 from .migrate import upgrade_to_head
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Bring the database to the newest schema (safe to run again)."""
     revision = upgrade_to_head(current_app)
@@ -19,6 +21,7 @@ def init_command() -> None:
 
 
 @click.command("check-content")
+@with_appcontext
 @click.option(
     "--vragen",
     "vragen_dir",

@@ -11,14 +11,27 @@ from flask import Flask, Response, g, request
 logger = logging.getLogger("scan.request")
 
 
+class StderrHandler(logging.StreamHandler):
+    """Write to whatever sys.stderr is at the moment of logging (servers and tests swap it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def init_app(app: Flask) -> None:
     """Send the app's logs to stderr and log each request once."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger("scan")
-    if not any(getattr(h, "_scan_handler", False) for h in root.handlers):
-        handler._scan_handler = True  # type: ignore[attr-defined]
-        root.addHandler(handler)
+    if not any(isinstance(h, StderrHandler) for h in root.handlers):
+        root.addHandler(StderrHandler())
     root.setLevel(app.config["LOG_LEVEL"].upper())
     root.propagate = False
     app.before_request(_start_timer)

@@ -1,0 +1,34 @@
+# Two commands for people: `make run` starts the app, `make test` runs the whole suite.
+# Both create the virtual environment in .venv on first use and refresh it when
+# pyproject.toml changes.
+
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	SCAN_ENV=development $(BIN)/flask --app scan init
+	@echo
+	@echo "  De scan draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
+	@echo
+	SCAN_ENV=development $(BIN)/flask --app scan run --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check scan tests
+	$(BIN)/ruff format --check scan tests
+
+test: $(STAMP) lint
+	scripts/ensure-chromium
+	$(BIN)/flask --app scan check-content
+	$(BIN)/pytest -n 2 -p no:cacheprovider
