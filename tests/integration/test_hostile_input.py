@@ -1,0 +1,120 @@
+"""Generated hostile input: whatever arrives, the app answers a 2xx, 3xx or 4xx, never a 5xx."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scan.config import PROJECT_ROOT
+from scan.content import load_bank
+from scan.scans import step_ids
+from tests.journey import start_scan, step_formdata
+
+BANK = load_bank(PROJECT_ROOT / "vragen")
+QUESTION_IDS = list(BANK.questions_by_id)
+OPTION_IDS = sorted({o.id for q in BANK.questions_by_id.values() for o in q.options})
+PROFILE_IDS = [p.id for p in BANK.profile]
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=30),
+    st.sampled_from(OPTION_IDS),
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+answer_values = st.one_of(
+    st.sampled_from(OPTION_IDS), st.lists(st.sampled_from(OPTION_IDS), max_size=4), json_values
+)
+payloads = st.one_of(
+    json_values,
+    st.fixed_dictionaries(
+        {
+            "answers": st.one_of(
+                st.dictionaries(
+                    st.one_of(st.sampled_from(QUESTION_IDS), st.text(max_size=12)),
+                    answer_values,
+                    max_size=len(QUESTION_IDS) + 2,
+                ),
+                json_values,
+            ),
+        },
+        optional={
+            "profile": st.one_of(
+                st.dictionaries(st.sampled_from(PROFILE_IDS), json_values, max_size=6), json_values
+            ),
+            "partner": json_values,
+        },
+    ),
+)
+
+
+@settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(payload=payloads)
+def test_api_never_answers_5xx(client, payload):
+    response = client.post(
+        "/api/v1/scans", data=json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code in (201, 400, 422), response.get_data(as_text=True)
+    document = response.get_json()
+    if response.status_code != 201:
+        assert document["errors"]
+        assert all(isinstance(m, str) and m for m in document["errors"].values())
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.binary(max_size=200),
+    content_type=st.sampled_from(
+        ["application/json", "text/plain", "application/x-www-form-urlencoded", ""]
+    ),
+)
+def test_api_survives_arbitrary_bytes(client, body, content_type):
+    response = client.post("/api/v1/scans", data=body, content_type=content_type)
+    assert response.status_code in (400, 422)
+
+
+form_values = st.one_of(
+    st.sampled_from(OPTION_IDS), st.text(max_size=40), st.lists(st.text(max_size=10), max_size=3)
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    step=st.sampled_from(step_ids(BANK)),
+    data=st.dictionaries(
+        st.one_of(st.sampled_from(QUESTION_IDS + PROFILE_IDS + ["action"]), st.text(max_size=10)),
+        form_values,
+        max_size=12,
+    ),
+)
+def test_web_steps_never_answer_5xx(client, step, data):
+    token = start_scan(client)
+    steps = step_ids(BANK)
+    for earlier in steps[: steps.index(step)]:
+        client.post(f"/scan/{token}/{earlier}", data=step_formdata(BANK, earlier))
+    response = client.post(f"/scan/{token}/{step}", data=data)
+    assert response.status_code in (303, 422), response.get_data(as_text=True)[:500]
+    if response.status_code == 303:
+        target = response.headers["Location"].rsplit("/", 1)[-1]
+        # Only a complete page moves on; "back" goes to the step before.
+        assert target in (*steps[: steps.index(step) + 2], "resultaat")
