@@ -25,7 +25,7 @@ MAX_ERRORS = 50
 def questionnaire_document(bank: Bank) -> dict[str, Any]:
     """Describe the whole questionnaire as the API publishes it."""
 
-    def options(opts, scored: bool = True):
+    def options(opts):
         return [
             {"id": o.id, "label": o.label, "points": o.points}
             | ({"exclusive": True} if o.exclusive else {})
