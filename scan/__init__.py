@@ -52,10 +52,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _load_content(app: Flask) -> None:
-    from .content import ContentError, load_bank
+    from .content import ContentError
+    from .content.loading import load_all
 
     try:
-        app.extensions["scan.bank"] = load_bank(Path(app.config["CONTENT_DIR"]) / "vragen")
+        load_all(app)
     except ContentError as exc:
         if click.get_current_context(silent=True) is not None:
             # Under the flask CLI: a clean, named message instead of a traceback.

@@ -8,31 +8,37 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .content import ContentError, load_bank
+from .content import ContentError
+from .content.loading import load_everything
+from .db import get_session
 from .migrate import upgrade_to_head
+from .werkplaatsen import seed_werkplaatsen
 
 
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
-    """Bring the database to the newest schema (safe to run again)."""
+    """Bring the database to the newest schema and add missing werkplaatsen (safe to rerun)."""
     revision = upgrade_to_head(current_app)
-    click.echo(f"Database ready at schema revision {revision}.")
+    session = get_session()
+    added = seed_werkplaatsen(session, current_app.extensions["scan.werkplaats_seeds"])
+    session.commit()
+    click.echo(f"Database ready at schema revision {revision}; {added} werkplaats(en) added.")
 
 
 @click.command("check-content")
 @with_appcontext
 @click.option(
-    "--vragen",
-    "vragen_dir",
+    "--dir",
+    "content_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Check this question bank folder instead of the app's own vragen/.",
+    help="Check the vragen/ and adviezen/ in this folder instead of the app's own.",
 )
-def check_content_command(vragen_dir: Path | None) -> None:
-    """Validate the question bank; exit 1 naming every broken file and field."""
-    directory = vragen_dir or Path(current_app.config["CONTENT_DIR"]) / "vragen"
+def check_content_command(content_dir: Path | None) -> None:
+    """Validate vragen/, adviezen/ and the werkplaatsen; exit 1 naming each broken field."""
+    directory = content_dir or Path(current_app.config["CONTENT_DIR"])
     try:
-        bank = load_bank(directory)
+        bank, catalogue, seeds = load_everything(directory)
     except ContentError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -40,7 +46,8 @@ def check_content_command(vragen_dir: Path | None) -> None:
     questions = sum(len(theme.questions) for theme in bank.themes)
     click.echo(
         f"Content OK: question bank version {bank.version}, {len(bank.themes)} themes, "
-        f"{questions} scored questions, {len(bank.profile)} profile items."
+        f"{questions} scored questions, {len(bank.profile)} profile items; "
+        f"{len(catalogue.items)} advice items; {len(seeds)} werkplaatsen."
     )
 
 

@@ -30,6 +30,21 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 256 * 1024,
         "MAX_FORM_PARTS": 200,
+        # Lead notifications. Without MAIL_SERVER mail stays in the outbox (development).
+        "MAIL_SERVER": "",
+        "MAIL_PORT": 25,
+        "MAIL_SECURITY": "none",
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_FROM": "digitale-scan@localhost",
+        "MAIL_TIMEOUT": 5,
+        # Receives notifications of leads whose werkplaats has no e-mail address, and of leads
+        # in the national queue (no postcode).
+        "MAIL_NATIONAL_INBOX": "",
+        # Retention, applied by `flask --app scan purge` (meant for a daily cron job).
+        "LEAD_RETENTION_DAYS": 365,
+        "SCAN_RETENTION_DAYS": 730,
+        "DRAFT_RETENTION_DAYS": 30,
     }
 
 
@@ -40,6 +55,17 @@ ENV_SETTINGS: dict[str, type] = {
     "CONTENT_DIR": str,
     "LOG_LEVEL": str,
     "PROXY_COUNT": int,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_SECURITY": str,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_FROM": str,
+    "MAIL_TIMEOUT": int,
+    "MAIL_NATIONAL_INBOX": str,
+    "LEAD_RETENTION_DAYS": int,
+    "SCAN_RETENTION_DAYS": int,
+    "DRAFT_RETENTION_DAYS": int,
 }
 
 
@@ -70,6 +96,11 @@ def check(config: dict[str, Any]) -> None:
     env = config["SCAN_ENV"]
     if env not in ENVIRONMENTS:
         raise ConfigError(f"SCAN_ENV must be one of {', '.join(ENVIRONMENTS)}, got {env!r}")
+    if config["MAIL_SECURITY"] not in ("none", "starttls", "ssl"):
+        raise ConfigError("MAIL_SECURITY must be none, starttls or ssl")
+    for name in ("LEAD_RETENTION_DAYS", "SCAN_RETENTION_DAYS", "DRAFT_RETENTION_DAYS"):
+        if config[name] < 1:
+            raise ConfigError(f"{name} must be at least 1 day")
     if env == "production":
         secret = config["SECRET_KEY"]
         if secret == DEV_SECRET_KEY or len(secret) < 32:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
 
@@ -43,6 +43,17 @@ class Scan(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The werkplaats the profile's postcode routed to at completion; None: the national queue.
+    werkplaats_id: Mapped[str | None] = mapped_column(
+        ForeignKey("werkplaatsen.id", ondelete="SET NULL")
+    )
+    #: Great-circle distance from the PC4 centroid to that werkplaats, in km.
+    distance_km: Mapped[float | None] = mapped_column(Float)
+
+    werkplaats: Mapped[Werkplaats | None] = relationship(lazy="joined")
+    lead: Mapped[Lead | None] = relationship(
+        back_populates="scan", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     __table_args__ = (
         Index("ix_scans_status_completed_at", "status", "completed_at"),
@@ -52,3 +63,84 @@ class Scan(Base):
     @property
     def is_completed(self) -> bool:
         return self.status == "completed"
+
+
+class Werkplaats(Base):
+    """A regional Digitale Werkplaats that receives leads."""
+
+    __tablename__ = "werkplaatsen"
+
+    #: A short, stable slug, e.g. "fryslan".
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    city: Mapped[str] = mapped_column(String(80))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    #: Names of the schools and universities behind it.
+    institutions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: What it offers, in a sentence or two of Dutch.
+    offer: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str | None] = mapped_column(String(300))
+    #: Where lead notifications go; None sends them to the national inbox.
+    email: Mapped[str | None] = mapped_column(String(254))
+    #: PC4 ranges this werkplaats explicitly serves ("8000-8099"); they win over distance.
+    claims: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The public page that proves this werkplaats exists.
+    source_url: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Lead(Base):
+    """An ondernemer's request to be contacted, with consent, routed to a werkplaats."""
+
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: One lead per scan; erasing the scan erases the lead.
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), unique=True)
+    #: None: no postcode or no active werkplaats, the lead waits in the national queue.
+    werkplaats_id: Mapped[str | None] = mapped_column(
+        ForeignKey("werkplaatsen.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    company: Mapped[str] = mapped_column(String(160))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    #: Chamber of Commerce number, 8 digits.
+    kvk: Mapped[str | None] = mapped_column(String(8))
+    message: Mapped[str | None] = mapped_column(Text)
+    #: Version of the consent text the ondernemer ticked, and when.
+    consent_version: Mapped[str] = mapped_column(String(20))
+    consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    partner: Mapped[str | None] = mapped_column(String(40))
+    #: Werkplaats process: new -> intake -> training | traject -> done, or declined.
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    scan: Mapped[Scan] = relationship(back_populates="lead")
+    werkplaats: Mapped[Werkplaats | None] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_leads_created_at", "created_at"),)
+
+
+class OutboxMail(Base):
+    """An e-mail waiting to be sent; kept until the SMTP server accepted it."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The lead the mail is about; erasing the lead erases the mail with its personal data.
+    lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), index=True
+    )
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

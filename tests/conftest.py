@@ -20,6 +20,7 @@ from scan import create_app
 from scan.config import normalise_database_url
 from scan.db import Base, database
 from scan.migrate import upgrade_to_head
+from scan.werkplaatsen import seed_werkplaatsen
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-check"
@@ -47,8 +48,18 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> st
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'scan.db'}"
     app = create_app({"SCAN_ENV": "testing", "SECRET_KEY": TEST_SECRET, "DATABASE_URL": url})
     upgrade_to_head(app)
+    _reset(app)
     database(app).engine.dispose()
     return url
+
+
+def _reset(app) -> None:
+    """Empty every table, then seed the werkplaatsen as `flask --app scan init` does."""
+    with database(app).sessions() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(table.delete())
+        seed_werkplaatsen(session, app.extensions["scan.werkplaats_seeds"])
+        session.commit()
 
 
 @pytest.fixture
@@ -70,17 +81,14 @@ def make_app(database_url: str):
 
     yield factory
     for app in apps:
-        engine = database(app).engine
         if app.config["DATABASE_URL"] == normalise_database_url(database_url):
-            with engine.begin() as connection:
-                for table in reversed(Base.metadata.sorted_tables):
-                    connection.execute(table.delete())
-        engine.dispose()
+            _reset(app)
+        database(app).engine.dispose()
 
 
 @pytest.fixture
 def app(make_app):
-    """The app under test, on an empty database."""
+    """The app under test, on a database with only the seeded werkplaatsen."""
     return make_app()
 
 

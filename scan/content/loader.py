@@ -35,7 +35,7 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def _field_path(loc: tuple[int | str, ...]) -> str:
+def field_path(loc: tuple[int | str, ...]) -> str:
     """Turn pydantic's location tuple into `questions[2].options[0].points`."""
     path = ""
     for part in loc:
@@ -48,7 +48,7 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
-def _read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
+def read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -71,13 +71,13 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
     return data
 
 
-def _validate(model: type[M], data: Any, label: str, problems: list[Problem]) -> M | None:
+def validate(model: type[M], data: Any, label: str, problems: list[Problem]) -> M | None:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(Problem(label, _field_path(error["loc"]), message))
+            problems.append(Problem(label, field_path(error["loc"]), message))
         return None
 
 
@@ -89,18 +89,18 @@ def load_bank(directory: Path) -> Bank:
     def label(name: str) -> str:
         return f"{prefix}/{name}"
 
-    header_data = _read_yaml(directory / "bank.yaml", label("bank.yaml"), problems)
-    header = _validate(BankHeader, header_data, label("bank.yaml"), problems)
-    profile_data = _read_yaml(directory / "profiel.yaml", label("profiel.yaml"), problems)
-    profile = _validate(ProfileFile, profile_data, label("profiel.yaml"), problems)
+    header_data = read_yaml(directory / "bank.yaml", label("bank.yaml"), problems)
+    header = validate(BankHeader, header_data, label("bank.yaml"), problems)
+    profile_data = read_yaml(directory / "profiel.yaml", label("profiel.yaml"), problems)
+    profile = validate(ProfileFile, profile_data, label("profiel.yaml"), problems)
 
     themes: list[Theme] = []
     # With a broken bank.yaml the theme files are still checked, in the standard order, so
     # that one run reports every problem.
     for theme_id in header.themes if header else THEME_IDS:
         name = f"{theme_id}.yaml"
-        data = _read_yaml(directory / name, label(name), problems)
-        theme = _validate(Theme, data, label(name), problems)
+        data = read_yaml(directory / name, label(name), problems)
+        theme = validate(Theme, data, label(name), problems)
         if theme is None:
             continue
         if theme.id != theme_id:

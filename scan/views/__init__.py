@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import abort
 
-from ..content import Bank
+from ..content.loading import current_bank, current_catalogue
 from ..db import get_session
 from ..models import Scan
 from ..scans import find_scan
 
-
-def current_bank() -> Bank:
-    """Return the question bank loaded at start-up."""
-    return current_app.extensions["scan.bank"]
+__all__ = ["current_bank", "current_catalogue", "scan_or_404"]
 
 
 def scan_or_404(token: str) -> Scan:

@@ -1,0 +1,153 @@
+"""Pure advice engine: scores + answers + profile -> ranked advice with its reasons.
+
+Every recommendation carries the reasons that triggered it (a score, a level, an answer), so
+the result page can say "waarom dit advies". An intensive traject is only recommended where
+adviezen/regels.yaml says so: an important theme at a low level, in a firm with people and
+weekly time to invest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .content import Bank, Theme
+from .content.advice import AdviceItem, Catalogue
+from .scoring import ScanScore, ThemeScore
+
+KIND_ORDER = {"traject": 0, "training": 1, "zelf-aan-de-slag": 2}
+#: Used when the ondernemer answered "Weet ik niet" to the importance question.
+DEFAULT_IMPORTANCE = 1
+#: At most this many items of one theme, so that every weak theme gets a turn.
+MAX_PER_THEME = 3
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One advice item with why it was chosen."""
+
+    item: AdviceItem
+    reasons: tuple[str, ...]
+    priority: int
+
+
+@dataclass(frozen=True)
+class Advice:
+    """The ranked advice and the recommended route (traject or trainingen)."""
+
+    recommendations: tuple[Recommendation, ...]
+    route: str  # "traject" or "training"
+    traject_themes: tuple[str, ...]
+
+
+def importance(theme: Theme, answers: Mapping[str, Any]) -> int:
+    """Return how much the theme matters to the ondernemer, 0-3."""
+    option = theme.importance.options_by_id.get(answers.get(theme.importance.id, ""))
+    if option is None or option.weight is None:
+        return DEFAULT_IMPORTANCE
+    return option.weight
+
+
+def _condition_reasons(
+    item: AdviceItem, theme: Theme, score: ThemeScore, answers: Mapping[str, Any]
+) -> tuple[str, ...] | None:
+    """Return the reasons when every condition of the item holds, else None."""
+    applies = item.applies
+    reasons = []
+    if applies.levels or applies.min_score is not None or applies.max_score is not None:
+        if applies.levels and score.level not in applies.levels:
+            return None
+        if applies.min_score is not None and score.score < applies.min_score:
+            return None
+        if applies.max_score is not None and score.score > applies.max_score:
+            return None
+        level = theme.level(score.level)
+        reasons.append(
+            f"Je score voor {theme.title.lower()} is {score.score} van de 100 "
+            f"(niveau {score.level}: {level.name})."
+        )
+    if applies.answers:
+        matched = []
+        for question_id, option_ids in applies.answers.items():
+            chosen = answers.get(question_id)
+            chosen_ids = chosen if isinstance(chosen, list) else [chosen]
+            question = next(q for q in theme.questions if q.id == question_id)
+            for option_id in option_ids:
+                if option_id in chosen_ids:
+                    label = question.options_by_id[option_id].label
+                    matched.append(f"Bij '{question.text}' koos je '{label}'.")
+        if not matched:
+            return None
+        reasons.extend(matched)
+    return tuple(reasons)
+
+
+def traject_reasons(
+    bank: Bank,
+    catalogue: Catalogue,
+    theme: Theme,
+    score: ThemeScore,
+    answers: Mapping[str, Any],
+    profile: Mapping[str, Any],
+) -> tuple[str, ...] | None:
+    """Return why an intensive traject fits this theme, or None when the rules say it does not."""
+    rule = catalogue.rules.traject
+    weight = importance(theme, answers)
+    size, time = profile.get("size"), profile.get("time")
+    if (
+        score.level > rule.max_level
+        or weight < rule.min_importance
+        or size not in rule.sizes
+        or time not in rule.time
+    ):
+        return None
+    weight_label = theme.importance.options_by_id[answers[theme.importance.id]].label
+    size_label = bank.profile_by_id["size"].options_by_id[size].label
+    time_label = bank.profile_by_id["time"].options_by_id[time].label
+    return (
+        f"Je vindt {theme.title.lower()} '{weight_label.lower()}' voor je bedrijf.",
+        f"Je bedrijf heeft mensen om mee te doen ({size_label.lower()}) en tijd: "
+        f"'{time_label.lower()}'.",
+    )
+
+
+def recommend(
+    bank: Bank,
+    catalogue: Catalogue,
+    score: ScanScore,
+    answers: Mapping[str, Any],
+    profile: Mapping[str, Any],
+) -> Advice:
+    """Rank the advice that fits this scan, with reasons, and choose the route."""
+    candidates: list[Recommendation] = []
+    for theme in bank.themes:
+        theme_score = score.theme(theme.id)
+        weight = importance(theme, answers)
+        # A bigger gap and a more important theme come first.
+        priority = (100 - theme_score.score) * (1 + weight)
+        for item in catalogue.items:
+            if item.theme != theme.id:
+                continue
+            reasons = _condition_reasons(item, theme, theme_score, answers)
+            if reasons is None:
+                continue
+            if item.kind == "traject":
+                extra = traject_reasons(bank, catalogue, theme, theme_score, answers, profile)
+                if extra is None:
+                    continue
+                reasons = (*reasons, *extra)
+            candidates.append(Recommendation(item, reasons, priority))
+    candidates.sort(key=lambda r: (-r.priority, KIND_ORDER[r.item.kind], r.item.id))
+    chosen: list[Recommendation] = []
+    per_theme: dict[str, int] = {}
+    for candidate in candidates:
+        theme_id = candidate.item.theme
+        if per_theme.get(theme_id, 0) >= MAX_PER_THEME:
+            continue
+        per_theme[theme_id] = per_theme.get(theme_id, 0) + 1
+        chosen.append(candidate)
+        if len(chosen) == catalogue.rules.max_items:
+            break
+    traject_themes = tuple(r.item.theme for r in chosen if r.item.kind == "traject")
+    return Advice(tuple(chosen), "traject" if traject_themes else "training", traject_themes)
