@@ -86,7 +86,10 @@ def consent_error(value: Any) -> str | None:
     """Return a Dutch message unless consent was given explicitly."""
     if value is True:
         return None
-    return "Geef toestemming om contact met je op te nemen, anders kan de werkplaats je niet bellen of mailen."
+    return (
+        "Geef toestemming om contact met je op te nemen; "
+        "anders kan de werkplaats je niet bellen of mailen."
+    )
 
 
 def clean_contact(values: Mapping[str, Any]) -> Contact:
