@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from .content import Bank
-from .models import Scan
+from .content.advice import Catalogue
+from .models import Scan, Werkplaats
+
+KIND_LABELS = {
+    "training": "Training",
+    "traject": "Intensief traject met studenten",
+    "zelf-aan-de-slag": "Zelf aan de slag",
+}
 
 
 @dataclass(frozen=True)
@@ -31,16 +40,72 @@ class ThemeResult:
 
 
 @dataclass(frozen=True)
+class AdviceView:
+    """One recommended advice item with the reasons it was chosen."""
+
+    id: str
+    title: str
+    kind: str
+    kind_label: str
+    theme_id: str
+    theme_title: str
+    duration: str
+    asks: str
+    delivers: str
+    body_html: Markup
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WerkplaatsView:
+    """The werkplaats a scan was routed to."""
+
+    id: str
+    name: str
+    city: str
+    distance_km: float | None
+    offer: str
+    website: str | None
+    institutions: tuple[str, ...]
+
+    @property
+    def distance_text(self) -> str:
+        """Say the distance the Dutch way: '12,3 km'."""
+        if self.distance_km is None:
+            return ""
+        return f"{self.distance_km:.1f}".replace(".", ",") + " km"
+
+
+@dataclass(frozen=True)
 class Result:
     """A completed scan's result, ready to show."""
 
     overall: int
     themes: tuple[ThemeResult, ...]
     bank_version: str
+    advice: tuple[AdviceView, ...]
+    route: str
+    traject_themes: tuple[str, ...]
+    werkplaats: WerkplaatsView | None
 
 
-def present_result(scan: Scan, bank: Bank) -> Result:
-    """Combine the frozen numbers of a completed scan with the bank's texts."""
+def werkplaats_view(werkplaats: Werkplaats | None, distance_km: float | None):
+    """Describe a werkplaats with the distance rounded to one decimal, or None."""
+    if werkplaats is None:
+        return None
+    return WerkplaatsView(
+        werkplaats.id,
+        werkplaats.name,
+        werkplaats.city,
+        round(distance_km, 1) if distance_km is not None else None,
+        werkplaats.offer,
+        werkplaats.website,
+        tuple(werkplaats.institutions),
+    )
+
+
+def present_result(scan: Scan, bank: Bank, catalogue: Catalogue) -> Result:
+    """Combine the frozen numbers of a completed scan with the texts of the content."""
     assert scan.result is not None
     themes = []
     for theme in bank.themes:
@@ -63,4 +128,32 @@ def present_result(scan: Scan, bank: Bank) -> Result:
                 costliest,
             )
         )
-    return Result(scan.result["overall"], tuple(themes), scan.bank_version)
+    advice = []
+    for stored in scan.result.get("advice", []):
+        item = catalogue.item(stored["id"])
+        if item is None:  # removed from adviezen/ since; the rest still reads correctly
+            continue
+        advice.append(
+            AdviceView(
+                item.id,
+                item.title,
+                item.kind,
+                KIND_LABELS[item.kind],
+                item.theme,
+                bank.themes_by_id[item.theme].title,
+                item.duration,
+                item.asks,
+                item.delivers,
+                item.body_html,
+                tuple(stored["reasons"]),
+            )
+        )
+    return Result(
+        scan.result["overall"],
+        tuple(themes),
+        scan.bank_version,
+        tuple(advice),
+        scan.result.get("route", "training"),
+        tuple(scan.result.get("traject_themes", [])),
+        werkplaats_view(scan.werkplaats, scan.distance_km),
+    )

@@ -8,9 +8,12 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from .advice import Advice, recommend
 from .content import Bank
+from .content.advice import Catalogue
 from .models import Scan, utcnow
 from .scoring import ScanScore, score_scan
+from .werkplaatsen import route_pc4
 
 PROFILE_STEP = "profiel"
 RESULT_STEP = "resultaat"
@@ -74,19 +77,34 @@ def mark_done(scan: Scan, step: str) -> None:
         scan.steps_done = [*scan.steps_done, step]
 
 
-def complete(scan: Scan, bank: Bank) -> ScanScore:
-    """Score the draft's answers and freeze the result."""
+def complete(session: Session, scan: Scan, bank: Bank, catalogue: Catalogue) -> ScanScore:
+    """Score the draft's answers, route it to a werkplaats, choose advice; freeze the result."""
     score = score_scan(bank, scan.answers)
-    scan.result = result_snapshot(score)
+    werkplaats, found = route_pc4(session, scan.profile.get("postcode"))
+    scan.werkplaats = werkplaats
+    scan.distance_km = found.distance_km if found else None
+    advice = recommend(bank, catalogue, score, scan.answers, scan.profile)
+    scan.result = result_snapshot(score, advice)
     scan.status = "completed"
     scan.bank_version = bank.version
     scan.completed_at = utcnow()
     return score
 
 
-def result_snapshot(score: ScanScore) -> dict[str, Any]:
-    """Return the stored form of a result: numbers and question ids, no texts."""
+def result_snapshot(score: ScanScore, advice: Advice) -> dict[str, Any]:
+    """Return the stored form of a result: numbers and ids, the reasons as shown; no texts."""
     return {
+        "route": advice.route,
+        "traject_themes": list(advice.traject_themes),
+        "advice": [
+            {
+                "id": r.item.id,
+                "kind": r.item.kind,
+                "theme": r.item.theme,
+                "reasons": list(r.reasons),
+            }
+            for r in advice.recommendations
+        ],
         "overall": score.overall,
         "themes": {
             t.theme_id: {
@@ -105,6 +123,7 @@ def result_snapshot(score: ScanScore) -> dict[str, Any]:
 def store_submission(
     session: Session,
     bank: Bank,
+    catalogue: Catalogue,
     answers: dict[str, Any],
     profile: dict[str, Any],
     partner: str | None,
@@ -114,6 +133,6 @@ def store_submission(
     save_answers(scan, answers, profile)
     for step in step_ids(bank):
         mark_done(scan, step)
-    complete(scan, bank)
+    complete(session, scan, bank, catalogue)
     session.flush()
     return scan

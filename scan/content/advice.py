@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
+from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from ..markdown import render_markdown
@@ -57,7 +58,9 @@ class AdviceHeader(_Frozen):
 class AdviceItem(AdviceHeader):
     """An advice item with its body rendered to sanitised HTML."""
 
-    body_html: str
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    body_html: Markup
 
 
 class TrajectRule(_Frozen):
@@ -163,7 +166,7 @@ def _load_item(path: Path, label: str, bank: Bank, problems: list[Problem]) -> A
                         f"'{option_id}' is not an option of this question",
                     )
                 )
-    return AdviceItem(**header.model_dump(), body_html=str(render_markdown(body)))
+    return AdviceItem(**header.model_dump(), body_html=render_markdown(body))
 
 
 def _check_rules(rules: Rules, bank: Bank, label: str, problems: list[Problem]) -> None:

@@ -9,12 +9,16 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from ..answers import validate_submission
+from ..contact import validate_contact
 from ..content import Bank
 from ..db import get_session
+from ..leads import LeadConflict
 from ..models import Scan
-from ..results import present_result
+from ..results import WerkplaatsView, present_result
 from ..scans import store_submission
-from ..views import current_bank, scan_or_404
+from ..views import current_bank, current_catalogue, scan_or_404
+from ..werkplaatsen import all_werkplaatsen
+from .leads import store_lead
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -70,7 +74,7 @@ def questionnaire_document(bank: Bank) -> dict[str, Any]:
 
 def result_document(scan: Scan, bank: Bank) -> dict[str, Any]:
     """Describe a completed scan's result as the API publishes it."""
-    result = present_result(scan, bank)
+    result = present_result(scan, bank, current_catalogue())
     return {
         "token": scan.token,
         "result_url": url_for("public.result", token=scan.token, _external=True),
@@ -82,9 +86,30 @@ def result_document(scan: Scan, bank: Bank) -> dict[str, Any]:
                 for t in result.themes
             },
         },
-        # Routing and advice arrive with the advice/routing issue; the shape is already final.
-        "werkplaats": None,
-        "advice": [],
+        "werkplaats": werkplaats_document(result.werkplaats),
+        "route": result.route,
+        "advice": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "kind": a.kind,
+                "theme": a.theme_id,
+                "reasons": list(a.reasons),
+            }
+            for a in result.advice
+        ],
+    }
+
+
+def werkplaats_document(werkplaats: WerkplaatsView | None) -> dict[str, Any] | None:
+    """Describe the routed werkplaats as the API publishes it."""
+    if werkplaats is None:
+        return None
+    return {
+        "id": werkplaats.id,
+        "name": werkplaats.name,
+        "city": werkplaats.city,
+        "distance_km": werkplaats.distance_km,
     }
 
 
@@ -122,7 +147,12 @@ def create_scan():
         return _errors(errors)
     session = get_session()
     scan = store_submission(
-        session, bank, submission.answers, submission.profile, submission.partner
+        session,
+        bank,
+        current_catalogue(),
+        submission.answers,
+        submission.profile,
+        submission.partner,
     )
     session.commit()
     document = result_document(scan, bank)
@@ -146,6 +176,49 @@ def delete_scan(token: str):
     session.delete(scan)
     session.commit()
     return "", 204
+
+
+@bp.post("/scans/<token>/lead")
+def create_lead(token: str):
+    """Ask the werkplaats for contact about a completed scan, with consent."""
+    scan = scan_or_404(token)
+    if not scan.is_completed:
+        return _errors({"token": "Deze scan is nog niet afgerond."}, 404)
+    payload, problem = _json_body()
+    if problem:
+        return problem
+    contact, errors = validate_contact(payload)
+    if errors:
+        return _errors(errors)
+    try:
+        lead, created = store_lead(scan, contact)
+    except LeadConflict:
+        return _errors(
+            {"lead": "Voor deze scan is al om contact gevraagd, met andere gegevens."}, 409
+        )
+    result = present_result(scan, current_bank(), current_catalogue())
+    return jsonify({"status": "received", "werkplaats": werkplaats_document(result.werkplaats)}), (
+        201 if created else 200
+    )
+
+
+@bp.get("/werkplaatsen")
+def werkplaatsen():
+    """List every werkplaats with its location and whether it takes leads."""
+    rows = get_session().scalars(all_werkplaatsen())
+    return jsonify(
+        [
+            {
+                "id": w.id,
+                "name": w.name,
+                "city": w.city,
+                "lat": w.lat,
+                "lon": w.lon,
+                "active": w.active,
+            }
+            for w in rows
+        ]
+    )
 
 
 @bp.get("/openapi.json")

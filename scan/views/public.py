@@ -20,7 +20,7 @@ from ..scans import (
     save_answers,
     step_ids,
 )
-from . import current_bank, scan_or_404
+from . import current_bank, current_catalogue, scan_or_404
 from .fields import question_views
 
 bp = Blueprint("public", __name__)
@@ -113,7 +113,7 @@ def step(token: str, step: str):
         return _render_step(bank, scan.token, step, form, items), 422
     mark_done(scan, step)
     if index == len(steps) - 1:
-        complete(scan, bank)
+        complete(session, scan, bank, current_catalogue())
     session.commit()
     return redirect(_step_url(token, next_step(scan, bank)), code=303)
 
@@ -146,6 +146,6 @@ def result(token: str):
         return redirect(_step_url(token, next_step(scan, bank)), code=303)
     return render_template(
         "public/result.html",
-        result=present_result(scan, bank),
+        result=present_result(scan, bank, current_catalogue()),
         result_url=url_for("public.result", token=token, _external=True),
     )
