@@ -34,7 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import db, errors, headers, logs
     from .cli import register_commands
-    from .views import api, ops, public
+    from .views import api, ops, public, result
 
     logs.init_app(app)
     db.init_app(app)
@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     register_commands(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(result.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
 

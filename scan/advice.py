@@ -16,11 +16,8 @@ from .content import Bank, Theme
 from .content.advice import AdviceItem, Catalogue
 from .scoring import ScanScore, ThemeScore
 
-KIND_ORDER = {"traject": 0, "training": 1, "zelf-aan-de-slag": 2}
 #: Used when the ondernemer answered "Weet ik niet" to the importance question.
 DEFAULT_IMPORTANCE = 1
-#: At most this many items of one theme, so that every weak theme gets a turn.
-MAX_PER_THEME = 3
 
 
 @dataclass(frozen=True)
@@ -138,16 +135,29 @@ def recommend(
                     continue
                 reasons = (*reasons, *extra)
             candidates.append(Recommendation(item, reasons, priority))
-    candidates.sort(key=lambda r: (-r.priority, KIND_ORDER[r.item.kind], r.item.id))
-    chosen: list[Recommendation] = []
-    per_theme: dict[str, int] = {}
-    for candidate in candidates:
-        theme_id = candidate.item.theme
-        if per_theme.get(theme_id, 0) >= MAX_PER_THEME:
-            continue
-        per_theme[theme_id] = per_theme.get(theme_id, 0) + 1
-        chosen.append(candidate)
-        if len(chosen) == catalogue.rules.max_items:
-            break
+    chosen = _interleave(candidates, catalogue.rules.max_items)
     traject_themes = tuple(r.item.theme for r in chosen if r.item.kind == "traject")
     return Advice(tuple(chosen), "traject" if traject_themes else "training", traject_themes)
+
+
+def _specificity(recommendation: Recommendation) -> tuple[int, int, str]:
+    """Order within a theme: a traject first, then advice triggered by the ondernemer's own
+    answers, then advice for the level; ties by id so the order is stable."""
+    item = recommendation.item
+    return (0 if item.kind == "traject" else 1, 0 if item.applies.answers else 1, item.id)
+
+
+def _interleave(candidates: list[Recommendation], limit: int) -> list[Recommendation]:
+    """Take the best item of each theme in turn, most urgent theme first, up to `limit`."""
+    by_theme: dict[str, list[Recommendation]] = {}
+    for candidate in sorted(candidates, key=_specificity):
+        by_theme.setdefault(candidate.item.theme, []).append(candidate)
+    themes = sorted(by_theme, key=lambda t: (-by_theme[t][0].priority, t))
+    chosen: list[Recommendation] = []
+    rank = 0
+    while len(chosen) < limit and any(rank < len(by_theme[t]) for t in themes):
+        for theme in themes:
+            if rank < len(by_theme[theme]) and len(chosen) < limit:
+                chosen.append(by_theme[theme][rank])
+        rank += 1
+    return chosen

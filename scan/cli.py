@@ -11,7 +11,10 @@ from flask.cli import with_appcontext
 from .content import ContentError
 from .content.loading import load_everything
 from .db import get_session
+from .mail import send_pending
 from .migrate import upgrade_to_head
+from .models import utcnow
+from .retention import Retention, purge
 from .werkplaatsen import seed_werkplaatsen
 
 
@@ -51,7 +54,38 @@ def check_content_command(content_dir: Path | None) -> None:
     )
 
 
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only count what would be removed.")
+@with_appcontext
+def purge_command(dry_run: bool) -> None:
+    """Remove leads, scans and drafts past their retention period (run daily)."""
+    config = current_app.config
+    retention = Retention(
+        config["LEAD_RETENTION_DAYS"], config["SCAN_RETENTION_DAYS"], config["DRAFT_RETENTION_DAYS"]
+    )
+    session = get_session()
+    purged = purge(session, retention, utcnow(), dry_run=dry_run)
+    session.commit()
+    click.echo(f"{'Would remove' if dry_run else 'Removed'}: {purged}.")
+
+
+@click.command("send-mail")
+@with_appcontext
+def send_mail_command() -> None:
+    """Send the queued lead notifications (run every few minutes); exit 1 if any failed."""
+    total_sent = total_failed = 0
+    while True:
+        sent, failed = send_pending(current_app._get_current_object(), get_session())
+        total_sent += sent
+        total_failed += failed
+        if not sent or failed:
+            break
+    click.echo(f"Sent {total_sent} mail(s); {total_failed} failed and stay queued.")
+    if total_failed:
+        raise click.exceptions.Exit(1)
+
+
 def register_commands(app: Flask) -> None:
     """Make the commands available to `flask --app scan`."""
-    app.cli.add_command(init_command)
-    app.cli.add_command(check_content_command)
+    for command in (init_command, check_content_command, purge_command, send_mail_command):
+        app.cli.add_command(command)

@@ -5,11 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, Form, RadioField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    Field,
+    Form,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 from .answers import answer_error, profile_error
+from .contact import CONSENT_TEXT, consent_error, field_error
 from .content import Bank, ProfileItem, Question, Theme
 
 CHOOSE_AT_LEAST_ONE = (
@@ -91,3 +100,35 @@ def build_profile_form(bank: Bank, formdata: MultiDict | None, data: dict[str, A
 def valid_data(form: Form) -> dict[str, Any]:
     """Return the values of the fields that passed validation (after validate() ran)."""
     return {name: field.data for name, field in form._fields.items() if not field.errors}
+
+
+def _contact_check(name: str):
+    def check(_form: Form, field: Field) -> None:
+        message = field_error(name, field.data)
+        if message:
+            raise StopValidation(message)
+
+    return check
+
+
+def _consent_check(_form: Form, field: Field) -> None:
+    message = consent_error(field.data is True)
+    if message:
+        raise StopValidation(message)
+
+
+def build_contact_form(formdata: MultiDict | None) -> Form:
+    """Build the "Neem contact met mij op" form."""
+
+    class ContactForm(Form):
+        name = StringField("Je naam", validators=[_contact_check("name")])
+        company = StringField("Naam van je bedrijf", validators=[_contact_check("company")])
+        email = StringField("E-mailadres", validators=[_contact_check("email")])
+        phone = StringField("Telefoonnummer (mag leeg)", validators=[_contact_check("phone")])
+        kvk = StringField("KvK-nummer (mag leeg)", validators=[_contact_check("kvk")])
+        message = TextAreaField(
+            "Waar wil je hulp bij? (mag leeg)", validators=[_contact_check("message")]
+        )
+        consent = BooleanField(CONSENT_TEXT, validators=[_consent_check])
+
+    return ContactForm(formdata=formdata)

@@ -77,7 +77,7 @@ def result_document(scan: Scan, bank: Bank) -> dict[str, Any]:
     result = present_result(scan, bank, current_catalogue())
     return {
         "token": scan.token,
-        "result_url": url_for("public.result", token=scan.token, _external=True),
+        "result_url": url_for("result.result", token=scan.token, _external=True),
         "bank_version": result.bank_version,
         "scores": {
             "overall": result.overall,

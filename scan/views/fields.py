@@ -37,6 +37,11 @@ class QuestionView:
         """The id the error summary links to: the first input of the question."""
         return self.options[0].input_id if self.options else self.name
 
+    @property
+    def summary(self) -> str:
+        """The line in the error summary: which question, and what is wrong."""
+        return f"{self.text} {self.error}"
+
 
 def _options(name: str, options: tuple[Option, ...], chosen: set[str]) -> tuple[OptionView, ...]:
     return tuple(
@@ -67,6 +72,73 @@ def question_views(form: Form, items: tuple[Question | ProfileItem, ...]) -> lis
                 options=_options(item.id, item.options, chosen),
                 value=data if isinstance(data, str) else "",
                 error=field.errors[0] if field.errors else None,
+            )
+        )
+    return views
+
+
+@dataclass(frozen=True)
+class InputView:
+    """One text field or checkbox of a plain form, with its accessibility attributes."""
+
+    name: str
+    label: str
+    kind: str  # "text", "email", "tel", "textarea" or "checkbox"
+    autocomplete: str
+    inputmode: str
+    hint: str | None
+    value: str
+    checked: bool
+    error: str | None
+    required: bool
+
+    @property
+    def anchor(self) -> str:
+        """The id the error summary links to."""
+        return self.name
+
+    @property
+    def summary(self) -> str:
+        """The line in the error summary: the message names the field already."""
+        return self.error or ""
+
+
+#: How each contact field is rendered: kind, autocomplete token, inputmode, hint, required.
+CONTACT_FIELDS = {
+    "name": ("text", "name", "", None, True),
+    "company": ("text", "organization", "", None, True),
+    "email": ("email", "email", "email", "We gebruiken je e-mailadres alleen voor je vraag.", True),
+    "phone": ("tel", "tel", "tel", None, False),
+    "kvk": ("text", "off", "numeric", "Het nummer van de Kamer van Koophandel, 8 cijfers.", False),
+    "message": (
+        "textarea",
+        "off",
+        "",
+        "Bijvoorbeeld: we willen online afspraken laten maken.",
+        False,
+    ),
+    "consent": ("checkbox", "off", "", None, True),
+}
+
+
+def contact_views(form: Form) -> list[InputView]:
+    """Describe the contact form's fields for the template."""
+    views = []
+    for name, (kind, autocomplete, inputmode, hint, required) in CONTACT_FIELDS.items():
+        field = form[name]
+        data = field.data
+        views.append(
+            InputView(
+                name=name,
+                label=str(field.label.text),
+                kind=kind,
+                autocomplete=autocomplete,
+                inputmode=inputmode,
+                hint=hint,
+                value=data if isinstance(data, str) else "",
+                checked=data is True,
+                error=field.errors[0] if field.errors else None,
+                required=required,
             )
         )
     return views

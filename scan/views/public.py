@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from ..answers import PARTNER_PATTERN, clean_profile_value
 from ..content import Bank
 from ..db import get_session
 from ..forms import build_profile_form, build_theme_form, valid_data
-from ..results import present_result
 from ..scans import (
     PROFILE_STEP,
     RESULT_STEP,
@@ -32,8 +31,20 @@ def _partner(value: str | None) -> str | None:
 
 def _step_url(token: str, step: str) -> str:
     if step == RESULT_STEP:
-        return url_for("public.result", token=token)
+        return url_for("result.result", token=token)
     return url_for("public.step", token=token, step=step)
+
+
+@bp.get("/privacy")
+def privacy():
+    """Say what is stored, why, for how long, and how to remove it."""
+    config = current_app.config
+    return render_template(
+        "public/privacy.html",
+        draft_days=config["DRAFT_RETENTION_DAYS"],
+        scan_days=config["SCAN_RETENTION_DAYS"],
+        lead_days=config["LEAD_RETENTION_DAYS"],
+    )
 
 
 @bp.get("/")
@@ -134,18 +145,4 @@ def _render_step(bank: Bank, token: str, step: str, form, items):
         action=_step_url(token, step),
         has_previous=index > 0,
         resume_url=url_for("public.resume", token=token, _external=True),
-    )
-
-
-@bp.get("/scan/<token>/resultaat")
-def result(token: str):
-    """Show the scored result of a completed scan."""
-    scan = scan_or_404(token)
-    bank = current_bank()
-    if not scan.is_completed:
-        return redirect(_step_url(token, next_step(scan, bank)), code=303)
-    return render_template(
-        "public/result.html",
-        result=present_result(scan, bank, current_catalogue()),
-        result_url=url_for("public.result", token=token, _external=True),
     )

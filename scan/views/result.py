@@ -1,0 +1,112 @@
+"""After the scan: the result, the contact request, and erasing everything."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from ..charts import bar_chart
+from ..contact import clean_contact
+from ..db import get_session
+from ..forms import build_contact_form
+from ..leads import LeadConflict
+from ..results import present_result
+from ..scans import next_step
+from . import current_bank, current_catalogue, scan_or_404
+from .fields import contact_views
+from .leads import store_lead
+
+bp = Blueprint("result", __name__)
+
+#: Beyond this distance the result page says plainly that the werkplaats is not close by.
+FAR_KM = 40
+
+
+def _completed_scan_or_redirect(token: str):
+    scan = scan_or_404(token)
+    if not scan.is_completed:
+        step = next_step(scan, current_bank())
+        return scan, redirect(url_for("public.step", token=token, step=step), code=303)
+    return scan, None
+
+
+@bp.get("/scan/<token>/resultaat")
+def result(token: str):
+    """Show the scored result with advice, route and the nearest werkplaats."""
+    scan, redirect_response = _completed_scan_or_redirect(token)
+    if redirect_response:
+        return redirect_response
+    result = present_result(scan, current_bank(), current_catalogue())
+    chart = bar_chart([(t.title, t.score) for t in result.themes])
+    return render_template(
+        "result/result.html",
+        result=result,
+        chart=chart,
+        far=bool(result.werkplaats and (result.werkplaats.distance_km or 0) > FAR_KM),
+        has_postcode=bool(scan.profile.get("postcode")),
+        lead=scan.lead,
+        rules=current_catalogue().rules.traject,
+        token=token,
+        result_url=url_for("result.result", token=token, _external=True),
+    )
+
+
+@bp.route("/scan/<token>/contact", methods=["GET", "POST"])
+def contact(token: str):
+    """Ask the werkplaats to get in touch, with explicit consent."""
+    scan, redirect_response = _completed_scan_or_redirect(token)
+    if redirect_response:
+        return redirect_response
+    if request.method == "GET" and scan.lead is not None:
+        return redirect(url_for(".contact_sent", token=token), code=303)
+    form = build_contact_form(request.form if request.method == "POST" else None)
+    status, conflict = 200, False
+    if request.method == "POST":
+        if form.validate():
+            try:
+                store_lead(scan, clean_contact(form.data))
+            except LeadConflict:
+                status, conflict = 409, True
+            else:
+                return redirect(url_for(".contact_sent", token=token), code=303)
+        else:
+            status = 422
+    result = present_result(scan, current_bank(), current_catalogue())
+    fields = contact_views(form)
+    return render_template(
+        "result/contact.html",
+        fields=fields,
+        errors=[f for f in fields if f.error],
+        conflict=conflict,
+        werkplaats=result.werkplaats,
+        token=token,
+    ), status
+
+
+@bp.get("/scan/<token>/contact/verstuurd")
+def contact_sent(token: str):
+    """Confirm the contact request and say what happens next."""
+    scan = scan_or_404(token)
+    if scan.lead is None:
+        return redirect(url_for(".contact", token=token), code=303)
+    result = present_result(scan, current_bank(), current_catalogue())
+    return render_template(
+        "result/contact_sent.html", lead=scan.lead, werkplaats=result.werkplaats, token=token
+    )
+
+
+@bp.route("/scan/<token>/verwijderen", methods=["GET", "POST"])
+def erase(token: str):
+    """Ask for confirmation, then erase the scan and its lead for good."""
+    scan = scan_or_404(token)
+    if request.method == "GET":
+        return render_template("result/erase.html", token=token, has_lead=scan.lead is not None)
+    session = get_session()
+    session.delete(scan)
+    session.commit()
+    return redirect(url_for(".erased"), code=303)
+
+
+@bp.get("/verwijderd")
+def erased():
+    """Confirm that the scan is gone."""
+    return render_template("result/erased.html")
