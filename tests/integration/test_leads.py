@@ -1,0 +1,279 @@
+"""The lead hand-over: contact form and API, once per scan, consent, mail, erase, purge."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from scan.contact import CONSENT_VERSION
+from scan.db import database
+from scan.models import Lead, OutboxMail, Scan, utcnow
+from tests.journey import complete_scan
+from tests.mailserver import free_port, start_smtp
+from tests.strategies import answers_for, lowest_answer, valid_profile
+
+NATIONAL_INBOX = "leads@netwerk.test"
+
+
+@pytest.fixture
+def smtp():
+    controller, inbox = start_smtp()
+    yield controller.port, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(make_app, smtp):
+    port, _ = smtp
+    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_NATIONAL_INBOX=NATIONAL_INBOX)
+
+
+CONTACT = {
+    "name": "Fatima de Vries",
+    "company": "Bakkerij De Korenschoof",
+    "email": "fatima@korenschoof.test",
+    "phone": "06 12345678",
+    "kvk": "1234 5678",
+    "message": "Hoe krijg ik online bestellen voor elkaar?",
+}
+
+
+def count(app, model) -> int:
+    with database(app).sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def the_lead(app) -> Lead:
+    with database(app).sessions() as session:
+        return session.scalars(select(Lead)).one()
+
+
+def api_scan(client, bank, postcode="8911 AB") -> str:
+    body = {"answers": answers_for(bank, lowest_answer), "profile": valid_profile(bank, postcode)}
+    response = client.post("/api/v1/scans", json=body)
+    assert response.status_code == 201
+    return response.get_json()["token"]
+
+
+def test_web_lead_is_stored_with_consent_and_mailed(mail_app, smtp, bank):
+    _, inbox = smtp
+    client = mail_app.test_client()
+    token = complete_scan(client, bank, lowest_answer)
+    form = client.get(f"/scan/{token}/contact").get_data(as_text=True)
+    assert 'type="checkbox" id="consent" name="consent" value="ja"' in form
+    assert 'id="consent" name="consent" value="ja" checked' not in form  # not pre-ticked
+    assert 'autocomplete="email"' in form and 'autocomplete="organization"' in form
+    response = client.post(f"/scan/{token}/contact", data={**CONTACT, "consent": "ja"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/scan/{token}/contact/verstuurd")
+    lead = the_lead(mail_app)
+    assert (lead.name, lead.kvk, lead.consent_version) == (
+        "Fatima de Vries",
+        "12345678",
+        CONSENT_VERSION,
+    )
+    assert abs(lead.consent_at.replace(tzinfo=None) - utcnow().replace(tzinfo=None)) < timedelta(
+        minutes=1
+    )
+    assert lead.werkplaats_id == "utrecht"  # 3511 AB, the postcode of the web journey
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Wat gebeurt er nu?" in page and "MKB Werkplaats Utrecht" in page
+    assert len(inbox.messages) == 1
+    mail = inbox.messages[0]
+    assert mail["To"] == NATIONAL_INBOX  # the seeded werkplaatsen publish no e-mail address
+    assert "MKB Werkplaats Utrecht" in mail["Subject"]
+    body = mail.get_content()
+    assert "Bakkerij De Korenschoof" in body and "Hoe krijg ik online bestellen" in body
+    assert "Scanresultaat: 0 van de 100" in body
+    with database(mail_app).sessions() as session:
+        assert session.scalars(select(OutboxMail)).one().sent_at is not None
+
+
+def test_contact_form_errors_are_dutch_and_keep_the_input(client, bank):
+    token = complete_scan(client, bank)
+    data = {**CONTACT, "email": "geen-adres", "kvk": "123"}
+    response = client.post(f"/scan/{token}/contact", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Vul een e-mailadres in zoals naam@bedrijf.nl." in html
+    assert "Een KvK-nummer heeft 8 cijfers." in html
+    assert "Geef toestemming" in html
+    assert 'href="#email"' in html and 'href="#consent"' in html
+    assert 'value="geen-adres"' in html and 'value="Bakkerij De Korenschoof"' in html
+    assert "Hoe krijg ik online bestellen voor elkaar?</textarea>" in html
+    assert count(client.application, Lead) == 0
+
+
+def test_without_consent_nothing_is_stored(client, bank):
+    token = complete_scan(client, bank)
+    assert client.post(f"/scan/{token}/contact", data=CONTACT).status_code == 422
+    token_api = api_scan(client, bank)
+    response = client.post(f"/api/v1/scans/{token_api}/lead", json={**CONTACT, "consent": False})
+    assert response.status_code == 422
+    assert "consent" in response.get_json()["errors"]
+    response = client.post(f"/api/v1/scans/{token_api}/lead", json={**CONTACT, "consent": "ja"})
+    assert response.status_code == 422
+    assert count(client.application, Lead) == 0
+
+
+def test_double_submit_and_refresh_store_one_lead(client, bank):
+    token = complete_scan(client, bank)
+    first = client.post(f"/scan/{token}/contact", data={**CONTACT, "consent": "ja"})
+    second = client.post(f"/scan/{token}/contact", data={**CONTACT, "consent": "ja"})
+    assert first.status_code == second.status_code == 303
+    assert count(client.application, Lead) == 1
+    # A refresh of the confirmation, or a new visit of the form, shows the confirmation.
+    assert client.get(f"/scan/{token}/contact").headers["Location"].endswith("/contact/verstuurd")
+    other = client.post(
+        f"/scan/{token}/contact", data={**CONTACT, "email": "a@b.nl", "consent": "ja"}
+    )
+    assert other.status_code == 409
+    assert "Je hebt al om contact gevraagd" in other.get_data(as_text=True)
+    assert count(client.application, Lead) == 1
+
+
+def test_api_lead_once_per_scan(client, bank):
+    token = api_scan(client, bank)
+    url = f"/api/v1/scans/{token}/lead"
+    first = client.post(url, json={**CONTACT, "consent": True})
+    assert first.status_code == 201
+    assert first.get_json() == {
+        "status": "received",
+        "werkplaats": {
+            "id": "fryslan",
+            "name": "Digitale Werkplaats Fryslân",
+            "city": "Leeuwarden",
+            "distance_km": first.get_json()["werkplaats"]["distance_km"],
+        },
+    }
+    again = client.post(url, json={**CONTACT, "consent": True, "email": "FATIMA@korenschoof.test"})
+    assert again.status_code == 200
+    different = client.post(url, json={**CONTACT, "consent": True, "name": "Iemand anders"})
+    assert different.status_code == 409
+    assert count(client.application, Lead) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", ""),
+        ("company", None),
+        ("email", "x@y"),
+        ("phone", "12"),
+        ("kvk", "1234567a"),
+        ("message", "x" * 1001),
+        ("name", 42),
+        ("email", ["a@b.nl"]),
+    ],
+)
+def test_api_lead_field_errors(client, bank, field, value):
+    token = api_scan(client, bank)
+    response = client.post(
+        f"/api/v1/scans/{token}/lead", json={**CONTACT, field: value, "consent": True}
+    )
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]
+
+
+def test_api_lead_for_unknown_or_unfinished_scan_is_404(client):
+    assert client.post("/api/v1/scans/" + "x" * 43 + "/lead", json=CONTACT).status_code == 404
+    draft = client.post("/scan").headers["Location"].split("/")[-2]
+    assert client.post(f"/api/v1/scans/{draft}/lead", json=CONTACT).status_code == 404
+
+
+def test_lead_without_postcode_waits_in_the_national_queue(client, bank):
+    body = {"answers": answers_for(bank, lowest_answer), "profile": valid_profile(bank, None)}
+    created = client.post("/api/v1/scans", json=body).get_json()
+    assert created["werkplaats"] is None
+    response = client.post(
+        f"/api/v1/scans/{created['token']}/lead", json={**CONTACT, "consent": True}
+    )
+    assert response.status_code == 201 and response.get_json()["werkplaats"] is None
+    assert the_lead(client.application).werkplaats_id is None
+
+
+def test_mail_server_down_keeps_the_lead_and_queues_the_mail(make_app, bank):
+    app = make_app(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_NATIONAL_INBOX=NATIONAL_INBOX
+    )
+    client = app.test_client()
+    token = api_scan(client, bank)
+    response = client.post(f"/api/v1/scans/{token}/lead", json={**CONTACT, "consent": True})
+    assert response.status_code == 201
+    with database(app).sessions() as session:
+        mail = session.scalars(select(OutboxMail)).one()
+        assert mail.sent_at is None and mail.attempts == 1 and "Connection" in mail.last_error
+    # Later the server is back, and the cron command delivers it.
+    controller, inbox = start_smtp()
+    try:
+        app.config["MAIL_PORT"] = controller.port
+        result = app.test_cli_runner().invoke(args=["send-mail"])
+        assert result.exit_code == 0, result.output
+        assert "Sent 1 mail(s)" in result.output
+        assert len(inbox.messages) == 1
+    finally:
+        controller.stop()
+
+
+def test_erase_from_the_result_page_removes_scan_lead_and_mail(client, bank):
+    token = complete_scan(client, bank)
+    client.post(f"/scan/{token}/contact", data={**CONTACT, "consent": "ja"})
+    result_html = client.get(f"/scan/{token}/resultaat").get_data(as_text=True)
+    assert f'href="/scan/{token}/verwijderen"' in result_html
+    confirm = client.get(f"/scan/{token}/verwijderen").get_data(as_text=True)
+    assert "contactgegevens" in confirm
+    response = client.post(f"/scan/{token}/verwijderen")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/verwijderd")
+    assert client.get(f"/scan/{token}/resultaat").status_code == 404
+    assert client.get(f"/api/v1/scans/{token}").status_code == 404
+    app = client.application
+    assert count(app, Scan) == count(app, Lead) == count(app, OutboxMail) == 0
+
+
+def test_api_delete_erases_the_lead_too(client, bank):
+    token = api_scan(client, bank)
+    client.post(f"/api/v1/scans/{token}/lead", json={**CONTACT, "consent": True})
+    assert client.delete(f"/api/v1/scans/{token}").status_code == 204
+    assert count(client.application, Lead) == 0
+
+
+def test_purge_applies_each_retention_period(app, client, bank):
+    tokens = {
+        name: api_scan(client, bank) for name in ("old_lead", "new_lead", "old_scan", "new_scan")
+    }
+    for name in ("old_lead", "new_lead"):
+        client.post(f"/api/v1/scans/{tokens[name]}/lead", json={**CONTACT, "consent": True})
+    draft = client.post("/scan").headers["Location"].split("/")[-2]
+    fresh_draft = client.post("/scan").headers["Location"].split("/")[-2]
+    now = utcnow()
+    with database(app).sessions() as session:
+        scans = {s.token: s for s in session.scalars(select(Scan))}
+        scans[tokens["old_lead"]].lead.created_at = now - timedelta(days=366)
+        scans[tokens["new_lead"]].lead.created_at = now - timedelta(days=300)
+        # A completed scan with a lead is kept for the lead's period, not the scan's.
+        scans[tokens["new_lead"]].completed_at = now - timedelta(days=1000)
+        scans[tokens["old_scan"]].completed_at = now - timedelta(days=731)
+        scans[tokens["new_scan"]].completed_at = now - timedelta(days=700)
+        scans[draft].updated_at = now - timedelta(days=31)
+        session.commit()
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["purge", "--dry-run"])
+    assert "Would remove: 1 lead(s) with their scans, 1 completed scan(s)" in dry.output
+    assert "1 unfinished draft(s)" in dry.output
+    assert count(app, Scan) == 6
+    result = runner.invoke(args=["purge"])
+    assert result.exit_code == 0 and "Removed: 1 lead(s)" in result.output
+    with database(app).sessions() as session:
+        left = set(session.scalars(select(Scan.token)))
+    assert left == {tokens["new_lead"], tokens["new_scan"], fresh_draft}
+    assert count(app, Lead) == 1
+
+
+def test_privacy_page_states_the_retention(client, app):
+    html = client.get("/privacy").get_data(as_text=True)
+    assert f"{app.config['LEAD_RETENTION_DAYS']} dagen" in html
+    assert "IP-adres" in html and "Verwijder mijn gegevens" in html
+    assert re.search(r"GeoNames", html)

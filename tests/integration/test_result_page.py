@@ -1,0 +1,109 @@
+"""The result page: chart, advice with reasons, route, werkplaats; the API's routing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scan.routing import centroid, haversine_km
+from tests.strategies import answers_for, best_answer, lowest_answer, valid_profile
+
+
+def scan_via_api(client, bank, pick=lowest_answer, postcode="4331 AB", **profile):
+    answers = answers_for(bank, pick)
+    for theme in bank.themes:
+        answers[theme.importance.id] = "heel-belangrijk"
+    body = {
+        "answers": answers,
+        "profile": valid_profile(bank, postcode)
+        | {"size": "micro", "time": "uur-per-week"}
+        | profile,
+    }
+    response = client.post("/api/v1/scans", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_result_page_shows_chart_advice_route_and_werkplaats(client, bank):
+    document = scan_via_api(client, bank)
+    html = client.get(f"/scan/{document['token']}/resultaat").get_data(as_text=True)
+    assert '<svg class="chart"' in html and 'role="img"' in html
+    assert '<table class="score-table">' in html  # the chart's text equivalent
+    assert "We raden je een intensief traject met studenten aan" in html
+    assert html.count("Waarom dit advies?") == len(document["advice"])
+    for item in document["advice"]:
+        assert item["title"] in html
+        for reason in item["reasons"]:
+            assert reason.replace("'", "&#39;") in html
+    # Middelburg (Zeeland) has no werkplaats: the nearest is named, with its distance.
+    assert "MKB Werkplaats Utrecht" in html
+    distance = f"{document['werkplaats']['distance_km']:.1f}".replace(".", ",")
+    assert f"{distance} km" in html
+    assert "niet om de hoek" in html
+    assert f'href="/scan/{document["token"]}/contact"' in html
+    assert "GeoNames" in html
+
+
+def test_strong_business_is_advised_trainings_not_a_traject(client, bank):
+    document = scan_via_api(client, bank, best_answer)
+    assert document["route"] == "training"
+    assert all(a["kind"] != "traject" for a in document["advice"])
+    html = client.get(f"/scan/{document['token']}/resultaat").get_data(as_text=True)
+    assert "We raden je trainingen en kleine stappen aan" in html
+    assert "Intensief traject met studenten" not in html
+
+
+def test_weak_business_gets_a_traject_with_reasons_through_the_api(client, bank):
+    document = scan_via_api(client, bank)
+    assert document["route"] == "traject"
+    trajecten = [a for a in document["advice"] if a["kind"] == "traject"]
+    assert trajecten
+    assert all(any("belangrijk" in r for r in a["reasons"]) for a in trajecten)
+
+
+def test_no_postcode_means_the_national_queue(client, bank):
+    document = scan_via_api(client, bank, postcode=None)
+    assert document["werkplaats"] is None
+    html = client.get(f"/scan/{document['token']}/resultaat").get_data(as_text=True)
+    assert "Je vulde geen postcode in" in html
+
+
+def test_werkplaatsen_api_lists_the_seeded_ones(client, app):
+    response = client.get("/api/v1/werkplaatsen")
+    assert response.status_code == 200
+    listed = response.get_json()
+    seeds = app.extensions["scan.werkplaats_seeds"]
+    assert {w["id"] for w in listed} == {s.id for s in seeds}
+    assert all(set(w) == {"id", "name", "city", "lat", "lon", "active"} for w in listed)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(number=st.integers(1000, 9999), letters=st.sampled_from(["AB", "xz", "", " cd"]))
+def test_api_routes_any_postcode_to_the_nearest_active_werkplaats(
+    client, bank, app, number, letters
+):
+    postcode = f"{number}{letters}"
+    document = scan_via_api(client, bank, postcode=postcode)
+    point = centroid(f"{number}")
+    if point is None:
+        assert document["werkplaats"] is None
+        return
+    listed = [w for w in client.get("/api/v1/werkplaatsen").get_json() if w["active"]]
+    distances = {w["id"]: haversine_km(point.lat, point.lon, w["lat"], w["lon"]) for w in listed}
+    nearest = min(distances, key=lambda i: (distances[i], i))
+    assert document["werkplaats"]["id"] == nearest
+    assert document["werkplaats"]["distance_km"] == round(distances[nearest], 1)
+
+
+@pytest.mark.parametrize("postcode", ["0123 AB", "1234 SS", "12345", "1234 A B"])
+def test_malformed_postcodes_are_refused_in_dutch(client, bank, postcode):
+    body = {"answers": answers_for(bank, lowest_answer), "profile": valid_profile(bank, postcode)}
+    response = client.post("/api/v1/scans", json=body)
+    assert response.status_code == 422
+    message = response.get_json()["errors"]["profile.postcode"]
+    assert re.search(r"postcode|letters", message, re.IGNORECASE)
