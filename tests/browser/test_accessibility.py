@@ -1,0 +1,132 @@
+"""axe-core finds nothing on any page of the journey, at desktop and at phone width.
+
+axe runs with its default rules, best practices included; no rule is disabled or excluded.
+Each test gathers the reports of all its pages and fails once, listing every violation.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 667}
+
+
+@contextmanager
+def axe_reports() -> Iterator[list[str | None]]:
+    """Collect the axe reports of a test's pages; fail at the end with all of them.
+
+    When the journey itself breaks half-way, the reports gathered so far are shown with it.
+    """
+    reports: list[str | None] = []
+    try:
+        yield reports
+    except Exception as exc:
+        found = [r for r in reports if r]
+        if found:
+            raise AssertionError(
+                "\n\n".join(found) + f"\n\nand then the journey broke: {exc}"
+            ) from exc
+        raise
+    found = [r for r in reports if r]
+    if found:
+        pytest.fail("\n\n".join(found), pytrace=False)
+
+
+def test_every_page_of_the_journey(open_browsing, bank, journey, axe_violations):
+    browsing = open_browsing()
+    page = browsing.page
+    with axe_reports() as reports:
+        walk_the_journey(page, browsing.server.url, bank, journey, axe_violations, reports)
+    browsing.assert_private()
+
+
+def walk_the_journey(page, base_url, bank, journey, axe_violations, reports) -> None:
+    """Every page of the journey, with errors on two of them, checked by axe."""
+    response = page.goto(base_url + "/")
+    assert response is not None and response.status == 200
+    reports.append(axe_violations(page, "landing page"))
+
+    journey.submit(page, "Start de scan")
+    reports.append(axe_violations(page, "profile step"))
+
+    # The profile step with errors: missing answers and a postcode that cannot exist.
+    postcode = next(item for item in bank.profile if item.type == "postcode")
+    page.get_by_label(postcode.text, exact=True).fill("0123 AB")
+    response = journey.submit(page, "Volgende stap")
+    assert response.status == 422 and page.get_by_role("alert").is_visible()
+    reports.append(axe_violations(page, "profile step with errors"))
+
+    journey.fill_profile(page, bank, journey.profile_answers(bank))
+    journey.submit(page, "Volgende stap")
+
+    # Not the best answers, so that the result page also lists where points were lost.
+    answers = journey.mixed_answers(bank)
+    for index, theme in enumerate(bank.themes):
+        assert journey.step_path(page.url)[2] == theme.id
+        reports.append(axe_violations(page, f"theme step {theme.id}"))
+        if index == 0:
+            # The first question left open: the page comes back with the error summary.
+            journey.answer_theme(page, theme.all_questions[1:], answers)
+            response = journey.submit(page, "Volgende stap")
+            assert response.status == 422 and page.get_by_role("alert").is_visible()
+            reports.append(axe_violations(page, f"theme step {theme.id} with an error"))
+            journey.choose(page, theme.all_questions[0], answers[theme.all_questions[0].id])
+        else:
+            journey.answer_theme(page, theme.all_questions, answers)
+        last = index == len(bank.themes) - 1
+        journey.submit(page, "Bekijk je resultaat" if last else "Volgende stap")
+
+    assert journey.step_path(page.url)[2] == "resultaat"
+    shown = journey.shown_scores(page, bank)
+    assert shown == journey.expected_scores(bank, answers)
+    assert min(shown.values()) < 100, "the result page also shows where points were lost"
+    reports.append(axe_violations(page, "result page"))
+
+
+def test_not_found_pages(open_browsing, axe_violations):
+    browsing = open_browsing()
+    page = browsing.page
+    with axe_reports() as reports:
+        for path in ("/bestaat-niet", f"/scan/{secrets.token_urlsafe(32)}/profiel"):
+            response = page.goto(browsing.server.url + path)
+            assert response is not None and response.status == 404
+            reports.append(axe_violations(page, f"404 page {path}"))
+    browsing.assert_private()
+
+
+def test_phone_width(open_browsing, bank, journey, axe_violations):
+    browsing = open_browsing(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = browsing.page
+
+    def no_sideways_scrolling(where: str) -> None:
+        # WCAG 1.4.10 (reflow): at 375 px nothing may need scrolling sideways.
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{where} is {width}px wide at {PHONE['width']}px"
+
+    with axe_reports() as reports:
+        response = page.goto(browsing.server.url + "/")
+        assert response is not None and response.status == 200
+        reports.append(axe_violations(page, "landing page at phone width"))
+        no_sideways_scrolling("the landing page")
+
+        journey.submit(page, "Start de scan")
+        reports.append(axe_violations(page, "profile step at phone width"))
+        no_sideways_scrolling("the profile step")
+        journey.fill_profile(page, bank, journey.profile_answers(bank))
+        journey.submit(page, "Volgende stap")
+
+        theme = bank.themes[0]
+        assert journey.step_path(page.url)[2] == theme.id
+        reports.append(axe_violations(page, f"theme step {theme.id} at phone width"))
+        no_sideways_scrolling("the first theme step")
+        response = journey.submit(page, "Volgende stap")
+        assert response.status == 422
+        reports.append(axe_violations(page, f"theme step {theme.id} with errors at phone width"))
+        no_sideways_scrolling("the first theme step with errors")
+    browsing.assert_private()
