@@ -117,8 +117,15 @@ def step(token: str, step: str):
     session = get_session()
     index = steps.index(step)
     if request.form.get("action") == "back" and index > 0:
-        session.commit()
-        return redirect(_step_url(token, steps[index - 1]), code=303)
+        # Unanswered questions may wait, but an answer that cannot be stored (say "Weet ik
+        # niet" ticked with another option) would be lost silently: show it instead.
+        if not any(field.errors and field.data for field in form):
+            session.commit()
+            return redirect(_step_url(token, steps[index - 1]), code=303)
+        for field in form:
+            if not field.data:
+                field.errors = []
+        valid = False
     if not valid:
         session.commit()
         return _render_step(bank, scan.token, step, form, items), 422

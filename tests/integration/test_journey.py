@@ -193,6 +193,22 @@ def test_back_button_keeps_the_answers_of_both_pages(app, client, bank):
     assert checked_values(theme_html, first.id) == {best_answer(first)}
 
 
+def test_back_with_an_answer_that_cannot_be_stored_shows_it_instead_of_losing_it(client, bank):
+    token = start_scan(client)
+    client.post(f"/scan/{token}/profiel", data=step_formdata(bank, "profiel"))
+    theme = bank.themes[0]
+    multiple = next(q for q in theme.questions if q.type == "multiple")
+    combination = [multiple.options[0].id, "weet-ik-niet"]
+    response = client.post(
+        f"/scan/{token}/{theme.id}", data={multiple.id: combination, "action": "back"}
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "kun je niet samen met andere antwoorden kiezen" in html
+    assert checked_values(html, multiple.id) == set(combination)
+    assert "Kies een antwoord" not in html  # unanswered questions may wait when going back
+
+
 def test_resume_link_continues_at_the_first_unfinished_step(client, bank):
     token = start_scan(client)
     client.post(f"/scan/{token}/profiel", data=step_formdata(bank, "profiel"))
