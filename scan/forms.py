@@ -75,26 +75,20 @@ def _profile_field(item: ProfileItem) -> Field:
     )
 
 
+def _form(fields: dict[str, Field], formdata: MultiDict | None, data: dict[str, Any]) -> Form:
+    """Make a form class with these fields and fill it from the request or stored data."""
+    return type("StepForm", (Form,), fields)(formdata=formdata, data=data)
+
+
 def build_theme_form(theme: Theme, formdata: MultiDict | None, data: dict[str, Any]) -> Form:
     """Build the form of one theme step, filled from the request or from stored answers."""
-
-    class ThemeForm(Form):
-        pass
-
-    for question in theme.all_questions:
-        setattr(ThemeForm, question.id, _question_field(question))
-    return ThemeForm(formdata=formdata, data=data)
+    fields = {q.id: _question_field(q) for q in theme.all_questions}
+    return _form(fields, formdata, data)
 
 
 def build_profile_form(bank: Bank, formdata: MultiDict | None, data: dict[str, Any]) -> Form:
     """Build the form of the profile step."""
-
-    class ProfileForm(Form):
-        pass
-
-    for item in bank.profile:
-        setattr(ProfileForm, item.id, _profile_field(item))
-    return ProfileForm(formdata=formdata, data=data)
+    return _form({item.id: _profile_field(item) for item in bank.profile}, formdata, data)
 
 
 def valid_data(form: Form) -> dict[str, Any]:
