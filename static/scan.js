@@ -13,4 +13,10 @@
       if (other !== box && (exclusive || other.hasAttribute("data-exclusive"))) other.checked = false;
     });
   });
+  // A printout shows why each advice was given, also where CSS cannot open <details>.
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details.why"), function (d) {
+      d.open = true;
+    });
+  });
 })();
