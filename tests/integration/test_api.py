@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
 
 from tests.journey import complete_scan
+from tests.openapi import assert_matches
 from tests.strategies import answers_for, best_answer, lowest_answer, valid_profile
 
 API = "/api/v1"
@@ -19,19 +18,6 @@ def openapi(client):
     response = client.get(f"{API}/openapi.json")
     assert response.status_code == 200
     return response.get_json()
-
-
-def schema_validator(openapi: dict, name: str) -> Draft202012Validator:
-    """A validator for one component schema, resolving the document's $refs."""
-    registry = Registry().with_resource("urn:openapi", Resource.opaque(openapi))
-    return Draft202012Validator(
-        {"$ref": f"urn:openapi#/components/schemas/{name}"}, registry=registry
-    )
-
-
-def assert_matches(openapi: dict, name: str, document) -> None:
-    errors = sorted(schema_validator(openapi, name).iter_errors(document), key=str)
-    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors]
 
 
 def payload(bank, pick=best_answer, **overrides) -> dict:

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from scan.contact import CONSENT_VERSION
-from scan.db import database
+from scan.db import Base, database
 from scan.models import Lead, OutboxMail, Scan, utcnow
 from tests.journey import complete_scan
 from tests.mailserver import free_port, start_smtp
+from tests.openapi import assert_matches
 from tests.strategies import answers_for, lowest_answer, valid_profile
 
 NATIONAL_INBOX = "leads@netwerk.test"
@@ -277,3 +278,38 @@ def test_privacy_page_states_the_retention(client, app):
     assert f"{app.config['LEAD_RETENTION_DAYS']} dagen" in html
     assert "IP-adres" in html and "Verwijder mijn gegevens" in html
     assert re.search(r"GeoNames", html)
+
+
+def test_no_ip_address_is_stored_anywhere(app, client, bank):
+    address = "203.0.113.77"
+    environ = {"REMOTE_ADDR": address, "HTTP_X_FORWARDED_FOR": address}
+    token = client.post("/scan", environ_base=environ).headers["Location"].split("/")[-2]
+    body = {"answers": answers_for(bank, lowest_answer), "profile": valid_profile(bank)}
+    api_token = client.post("/api/v1/scans", json=body, environ_base=environ).get_json()["token"]
+    client.post(
+        f"/api/v1/scans/{api_token}/lead", json={**CONTACT, "consent": True}, environ_base=environ
+    )
+    assert token and api_token
+    with database(app).engine.connect() as connection:
+        dump = " ".join(
+            repr(tuple(row))
+            for table in Base.metadata.sorted_tables
+            for row in connection.execute(table.select())
+        )
+    assert "Fatima" in dump  # the dump does hold the stored data
+    assert address not in dump
+
+
+def test_lead_responses_match_the_openapi_document(client, bank):
+    openapi = client.get("/api/v1/openapi.json").get_json()
+    token = api_scan(client, bank)
+    response = client.post(f"/api/v1/scans/{token}/lead", json={**CONTACT, "consent": True})
+    assert_matches(openapi, "LeadReceived", response.get_json())
+    conflict = client.post(
+        f"/api/v1/scans/{token}/lead", json={**CONTACT, "name": "X", "consent": True}
+    )
+    assert conflict.status_code == 409
+    assert_matches(openapi, "Errors", conflict.get_json())
+    listed = client.get("/api/v1/werkplaatsen").get_json()
+    for werkplaats in listed:
+        assert_matches(openapi, "WerkplaatsListItem", werkplaats)
