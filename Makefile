@@ -30,5 +30,5 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	scripts/ensure-chromium
-	$(BIN)/flask --app scan check-content
+	SCAN_ENV=development $(BIN)/flask --app scan check-content
 	$(BIN)/pytest -n 2 -p no:cacheprovider

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,9 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from .config import PROJECT_ROOT
+from .config import PROJECT_ROOT, ConfigError
+from .content import ContentError
+from .content.loading import load_all
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -27,10 +31,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config["DATABASE_URL"] = settings.normalise_database_url(app.config["DATABASE_URL"])
     app.config["TESTING"] = app.config["SCAN_ENV"] == "testing" or app.config.get("TESTING", False)
-    settings.check(app.config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-
-    _load_content(app)
+    with _clean_cli_errors():
+        settings.check(app.config)
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        load_all(app)
 
     from . import db, errors, headers, logs
     from .cli import register_commands
@@ -52,14 +56,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _load_content(app: Flask) -> None:
-    from .content import ContentError
-    from .content.loading import load_all
-
+@contextmanager
+def _clean_cli_errors() -> Iterator[None]:
+    """Under the flask CLI, report broken settings or content without a traceback."""
     try:
-        load_all(app)
-    except ContentError as exc:
-        if click.get_current_context(silent=True) is not None:
-            # Under the flask CLI: a clean, named message instead of a traceback.
-            raise click.ClickException(f"the content files are broken:\n{exc}") from exc
-        raise
+        yield
+    except (ConfigError, ContentError) as exc:
+        if click.get_current_context(silent=True) is None:
+            raise
+        raise click.ClickException(f"{type(exc).__name__}:\n{exc}") from exc
