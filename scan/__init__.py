@@ -36,11 +36,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         load_all(app)
 
-    from . import db, errors, headers, logs
+    from . import db, errors, formatting, headers, logs
     from .cli import register_commands
+    from .staff import cli as staff_cli
+    from .staff import views_admin, views_auth, views_leads, views_reports
     from .views import api, ops, public, result
 
     logs.init_app(app)
+    formatting.init_app(app)
     db.init_app(app)
     headers.init_app(app)
     errors.init_app(app)
@@ -49,6 +52,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(result.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
+    for blueprint in (views_auth.bp, views_leads.bp, views_reports.bp, views_admin.bp):
+        app.register_blueprint(blueprint)
+    views_auth.init_rate_limit(app)
+    app.cli.add_command(staff_cli.create_user_command)
+    app.cli.add_command(staff_cli.demo_account_command)
 
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]

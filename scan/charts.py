@@ -33,17 +33,21 @@ class BarChart:
     gridlines: tuple[float, ...]
 
 
-def bar_chart(values: list[tuple[str, int]]) -> BarChart:
-    """Lay out one bar per (label, value 0-100)."""
+def bar_chart(values: list[tuple[str, int]], maximum: int = 100) -> BarChart:
+    """Lay out one bar per (label, value); scores run to 100, counts to their largest value.
+
+    Gridlines mark the level bands (25, 50, 75) of a score chart, quarters of a count chart.
+    """
+    scale = max(maximum, 1)
     bars = tuple(
         Bar(
             label,
             value,
             row * ROW_HEIGHT + LABEL_BASELINE,
             row * ROW_HEIGHT + BAR_TOP,
-            round(WIDTH * max(0, min(value, 100)) / 100, 1),
+            round(WIDTH * max(0, min(value, scale)) / scale, 1),
         )
         for row, (label, value) in enumerate(values)
     )
-    gridlines = tuple(WIDTH * v / 100 for v in (25, 50, 75))
+    gridlines = tuple(WIDTH * q / 4 for q in (1, 2, 3))
     return BarChart(bars, WIDTH, len(bars) * ROW_HEIGHT, BAR_HEIGHT, gridlines)

@@ -45,6 +45,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LEAD_RETENTION_DAYS": 365,
         "SCAN_RETENTION_DAYS": 730,
         "DRAFT_RETENTION_DAYS": 30,
+        # Sign-in attempts per client address; counters live in RATELIMIT_STORAGE_URI
+        # (memory:// per process; redis://host:6379 shares them between workers).
+        "SIGNIN_RATE_LIMIT": "20 per minute;200 per day",
+        "RATELIMIT_STORAGE_URI": "memory://",
     }
 
 
@@ -66,6 +70,8 @@ ENV_SETTINGS: dict[str, type] = {
     "LEAD_RETENTION_DAYS": int,
     "SCAN_RETENTION_DAYS": int,
     "DRAFT_RETENTION_DAYS": int,
+    "SIGNIN_RATE_LIMIT": str,
+    "RATELIMIT_STORAGE_URI": str,
 }
 
 

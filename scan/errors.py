@@ -39,9 +39,14 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, api_errors: dict[str, str] | None = None):
+def error_response(
+    status: int, api_errors: dict[str, str] | None = None, exc: HTTPException | None = None
+):
     """Return a Dutch error page, or a JSON error document under /api/."""
     title, text = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    # An exception may carry its own Dutch words (for example an expired staff form).
+    title = getattr(exc, "dutch_title", title)
+    text = getattr(exc, "dutch_text", text)
     if wants_json():
         return jsonify({"errors": api_errors or {"request": f"{title}. {text}"}}), status
     return render_template("errors/error.html", title=title, text=text, status=status), status
@@ -52,7 +57,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        response = error_response(exc.code or 500)
+        response = error_response(exc.code or 500, exc=exc)
         if exc.code == 405 and exc.valid_methods:
             body, status = response
             return body, status, {"Allow": ", ".join(exc.valid_methods)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from sqlalchemy.orm import Session
@@ -29,9 +30,22 @@ def existing_lead(scan: Scan, contact: Contact) -> Lead | None:
     raise LeadConflict
 
 
+def weakest_theme(result: dict[str, Any]) -> str | None:
+    """Return the theme with the lowest score in a stored result (ties: by theme id)."""
+    themes = result.get("themes", {})
+    return min(themes, key=lambda t: (themes[t]["score"], t)) if themes else None
+
+
+def search_text(contact: Contact) -> str:
+    """Return what the inbox search looks through, lower-case."""
+    parts = (contact.name, contact.company, contact.email, contact.kvk)
+    return " ".join(p for p in parts if p).lower()
+
+
 def add_lead(session: Session, scan: Scan, contact: Contact, now: datetime | None = None) -> Lead:
     """Add the lead of a completed scan, routed like the scan, with consent recorded."""
     moment = now or utcnow()
+    result = scan.result or {}
     lead = Lead(
         scan=scan,
         werkplaats_id=scan.werkplaats_id,
@@ -45,6 +59,10 @@ def add_lead(session: Session, scan: Scan, contact: Contact, now: datetime | Non
         consent_at=moment,
         partner=scan.partner,
         created_at=moment,
+        weakest_theme=weakest_theme(result),
+        route=result.get("route"),
+        overall_score=result.get("overall"),
+        search_text=search_text(contact),
     )
     session.add(lead)
     session.flush()

@@ -49,6 +49,11 @@ class Scan(Base):
     )
     #: Great-circle distance from the PC4 centroid to that werkplaats, in km.
     distance_km: Mapped[float | None] = mapped_column(Float)
+    #: Copies of the frozen result's numbers, so reports can aggregate them in SQL.
+    overall_score: Mapped[int | None] = mapped_column(Integer)
+    score_online_sales_marketing: Mapped[int | None] = mapped_column(Integer)
+    score_data: Mapped[int | None] = mapped_column(Integer)
+    score_automatisering: Mapped[int | None] = mapped_column(Integer)
 
     werkplaats: Mapped[Werkplaats | None] = relationship(lazy="joined")
     lead: Mapped[Lead | None] = relationship(
@@ -57,6 +62,7 @@ class Scan(Base):
 
     __table_args__ = (
         Index("ix_scans_status_completed_at", "status", "completed_at"),
+        Index("ix_scans_werkplaats_completed", "werkplaats_id", "completed_at"),
         Index("ix_scans_updated_at", "updated_at"),
     )
 
@@ -120,11 +126,27 @@ class Lead(Base):
     #: Werkplaats process: new -> intake -> training | traject -> done, or declined.
     status: Mapped[str] = mapped_column(String(16), default="new")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), onupdate=utcnow)
+    #: Copied from the scan's frozen result so the inbox filters without reading JSON.
+    weakest_theme: Mapped[str | None] = mapped_column(String(40))
+    #: "traject" or "training": the route the result page recommended.
+    route: Mapped[str | None] = mapped_column(String(16))
+    #: What the werkplaats did: "training" or "traject", kept when the lead is done.
+    track: Mapped[str | None] = mapped_column(String(16))
+    overall_score: Mapped[int | None] = mapped_column(Integer)
+    #: Lower-case "name company email kvk", for the inbox search.
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     scan: Mapped[Scan] = relationship(back_populates="lead")
     werkplaats: Mapped[Werkplaats | None] = relationship(lazy="joined")
 
-    __table_args__ = (Index("ix_leads_created_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_leads_created_at", "created_at"),
+        # The inbox: one werkplaats's leads, newest first, optionally by status.
+        Index("ix_leads_werkplaats_created", "werkplaats_id", "created_at", "id"),
+        Index("ix_leads_werkplaats_status_created", "werkplaats_id", "status", "created_at"),
+        Index("ix_leads_status_created", "status", "created_at"),
+    )
 
 
 class OutboxMail(Base):

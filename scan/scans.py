@@ -24,6 +24,11 @@ def step_ids(bank: Bank) -> list[str]:
     return [PROFILE_STEP, *(theme.id for theme in bank.themes)]
 
 
+def score_column(theme_id: str) -> str:
+    """Return the name of the Scan column holding a theme's score."""
+    return "score_" + theme_id.replace("-", "_")
+
+
 def new_token() -> str:
     """Return an unguessable URL-safe token (256 bits)."""
     return secrets.token_urlsafe(32)
@@ -82,9 +87,13 @@ def complete(session: Session, scan: Scan, bank: Bank, catalogue: Catalogue) -> 
     score = score_scan(bank, scan.answers)
     werkplaats, found = route_pc4(session, scan.profile.get("postcode"))
     scan.werkplaats = werkplaats
+    scan.werkplaats_id = werkplaats.id if werkplaats else None
     scan.distance_km = found.distance_km if found else None
     advice = recommend(bank, catalogue, score, scan.answers, scan.profile)
     scan.result = result_snapshot(score, advice)
+    scan.overall_score = score.overall
+    for theme in score.themes:
+        setattr(scan, score_column(theme.theme_id), theme.score)
     scan.status = "completed"
     scan.bank_version = bank.version
     scan.completed_at = utcnow()

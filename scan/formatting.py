@@ -1,0 +1,32 @@
+"""Jinja filters that show times the Dutch way, in Dutch time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def local(moment: datetime) -> datetime:
+    """Return a stored UTC moment in Dutch time (SQLite hands back naive UTC values)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(AMSTERDAM)
+
+
+def date_nl(moment: datetime | None) -> str:
+    """Format as 28-11-2026."""
+    return local(moment).strftime("%d-%m-%Y") if moment else "-"
+
+
+def datetime_nl(moment: datetime | None) -> str:
+    """Format as 28-11-2026 14:05."""
+    return local(moment).strftime("%d-%m-%Y %H:%M") if moment else "-"
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters."""
+    app.jinja_env.filters["datum"] = date_nl
+    app.jinja_env.filters["datumtijd"] = datetime_nl

@@ -1,0 +1,1 @@
+"""The staff workspace: accounts, the lead inbox, reporting and administration."""

@@ -1,0 +1,261 @@
+"""The lead inbox, a lead's detail with notes, status and reassignment, and the export."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from sqlalchemy import func, select
+
+from ..content.loading import current_bank, current_catalogue
+from ..db import database, get_session
+from ..models import Lead, Werkplaats
+from ..results import present_result
+from ..werkplaatsen import all_werkplaatsen
+from .audit import recent_events, record
+from .export import to_csv, to_xlsx
+from .inbox import NATIONAL, PAGE_SIZE, filtered, lead_for, page_of, parse_filters, visible_leads
+from .models import LeadNote
+from .web import current_user, init_blueprint, login_required
+from .workflow import STATUSES, allowed_next, transition_error
+
+bp = Blueprint("staff", __name__, url_prefix="/medewerkers")
+init_blueprint(bp)
+
+NOTE_LIMIT = 2000
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Send staff to their inbox."""
+    return redirect(url_for(".inbox"))
+
+
+def _werkplaatsen() -> list[Werkplaats]:
+    return list(get_session().scalars(all_werkplaatsen()))
+
+
+def _filters():
+    user = current_user()
+    werkplaatsen = _werkplaatsen()
+    filters = parse_filters(request.args, user, {w.id for w in werkplaatsen})
+    return user, werkplaatsen, filters
+
+
+@bp.get("/aanvragen")
+@login_required
+def inbox():
+    """List the leads of the user's werkplaats (admin: all), filtered and paged."""
+    user, werkplaatsen, filters = _filters()
+    query = filtered(visible_leads(user), filters)
+    page = page_of(get_session(), query, filters.page)
+    return render_template(
+        "staff/inbox.html",
+        page=page,
+        filters=filters,
+        werkplaatsen=werkplaatsen,
+        statuses=STATUSES,
+        themes=current_bank().themes,
+        theme_titles={t.id: t.title for t in current_bank().themes},
+        national=NATIONAL,
+        page_size=PAGE_SIZE,
+    ), (400 if filters.errors else 200)
+
+
+@bp.get("/aanvragen/export.<any(csv, xlsx):kind>")
+@login_required
+def export(kind: str):
+    """Export the filtered inbox; the export is written to the audit log."""
+    user, _, filters = _filters()
+    if filters.errors:
+        abort(400)
+    session = get_session()
+    query = filtered(visible_leads(user), filters).order_by(Lead.created_at.desc(), Lead.id.desc())
+    count = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    record(
+        session,
+        user,
+        "export",
+        werkplaats_id=user.werkplaats_id,
+        format=kind,
+        rows=count,
+        filters=filters.query_args(pagina=""),
+    )
+    session.commit()
+    filename = f"aanvragen.{kind}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if kind == "csv":
+        return Response(
+            stream_with_context(_streamed_csv(query)),
+            mimetype="text/csv",
+            headers=headers | {"Content-Type": "text/csv; charset=utf-8"},
+        )
+    return Response(
+        to_xlsx(session.scalars(query)),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=headers,
+    )
+
+
+def _streamed_csv(query):
+    """Yield the CSV from a session of its own: the request's session commits before the
+    body is streamed, and a large export should not sit in memory."""
+    with database().sessions() as session:
+        yield from to_csv(session.scalars(query.execution_options(yield_per=500)))
+
+
+def _lead_or_404(lead_id: int) -> Lead:
+    lead = lead_for(get_session(), current_user(), lead_id)
+    if lead is None:
+        abort(404)
+    return lead
+
+
+def _render_detail(
+    lead: Lead,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    note: str = "",
+    reason: str = "",
+):
+    bank = current_bank()
+    scan = lead.scan
+    answers = []
+    for theme in bank.themes:
+        rows = []
+        for question in theme.all_questions:
+            chosen = scan.answers.get(question.id)
+            chosen_ids = chosen if isinstance(chosen, list) else [chosen]
+            labels = [
+                question.options_by_id[c].label for c in chosen_ids if c in question.options_by_id
+            ]
+            rows.append((question.text, ", ".join(labels) or "-"))
+        answers.append((theme.title, rows))
+    profile = []
+    for item in bank.profile:
+        value = scan.profile.get(item.id)
+        label = item.options_by_id[value].label if value in item.options_by_id else (value or "-")
+        profile.append((item.text, label))
+    session = get_session()
+    notes = session.scalars(
+        select(LeadNote).where(LeadNote.lead_id == lead.id).order_by(LeadNote.created_at)
+    ).all()
+    history = session.scalars(recent_events(lead_id=lead.id).limit(50)).all()
+    return render_template(
+        "staff/lead.html",
+        lead=lead,
+        result=present_result(scan, bank, current_catalogue()),
+        answers=answers,
+        profile=profile,
+        notes=notes,
+        history=history,
+        statuses=STATUSES,
+        next_statuses=allowed_next(lead.status),
+        werkplaatsen=[w for w in _werkplaatsen() if w.id != lead.werkplaats_id],
+        errors=errors or {},
+        note=note,
+        reason=reason,
+    ), status
+
+
+@bp.get("/aanvragen/<int:lead_id>")
+@login_required
+def lead(lead_id: int):
+    """Show a lead: contact details, the whole scan, the advice, notes and history."""
+    found = _lead_or_404(lead_id)
+    record(
+        get_session(),
+        current_user(),
+        "lead.view",
+        lead_id=found.id,
+        werkplaats_id=found.werkplaats_id,
+    )
+    return _render_detail(found)
+
+
+@bp.post("/aanvragen/<int:lead_id>/notitie")
+@login_required
+def add_note(lead_id: int):
+    """Add a note to a lead (notes are never changed afterwards)."""
+    found = _lead_or_404(lead_id)
+    body = request.form.get("note", "").strip()
+    if not body or len(body) > NOTE_LIMIT:
+        message = "Schrijf een notitie." if not body else f"Hoogstens {NOTE_LIMIT} tekens."
+        return _render_detail(found, {"note": message}, 422, note=body)
+    session = get_session()
+    user = current_user()
+    session.add(LeadNote(lead_id=found.id, author_id=user.id, author_email=user.email, body=body))
+    record(session, user, "lead.note", lead_id=found.id, werkplaats_id=found.werkplaats_id)
+    session.commit()
+    return redirect(url_for(".lead", lead_id=found.id, _anchor="notities"), code=303)
+
+
+@bp.post("/aanvragen/<int:lead_id>/status")
+@login_required
+def change_status(lead_id: int):
+    """Move a lead to its next status."""
+    found = _lead_or_404(lead_id)
+    new = request.form.get("status", "")
+    problem = transition_error(found.status, new)
+    if problem:
+        return _render_detail(found, {"status": problem}, 422)
+    session = get_session()
+    record(
+        session,
+        current_user(),
+        "lead.status",
+        lead_id=found.id,
+        werkplaats_id=found.werkplaats_id,
+        old=found.status,
+        new=new,
+    )
+    found.status = new
+    if new in ("training", "traject"):
+        found.track = new
+    session.commit()
+    return redirect(url_for(".lead", lead_id=found.id), code=303)
+
+
+@bp.post("/aanvragen/<int:lead_id>/doorsturen")
+@login_required
+def reassign(lead_id: int):
+    """Hand a lead to another werkplaats, with a reason."""
+    found = _lead_or_404(lead_id)
+    target = request.form.get("werkplaats", "")
+    reason = request.form.get("reason", "").strip()
+    session = get_session()
+    werkplaats = session.get(Werkplaats, target) if target else None
+    errors = {}
+    if werkplaats is None or werkplaats.id == found.werkplaats_id:
+        errors["werkplaats"] = "Kies een andere werkplaats."
+    elif not werkplaats.active:
+        errors["werkplaats"] = "Deze werkplaats neemt nu geen aanvragen aan."
+    if not reason or len(reason) > 500:
+        errors["reason"] = "Schrijf kort waarom (hoogstens 500 tekens)."
+    if errors:
+        return _render_detail(found, errors, 422, reason=reason)
+    user = current_user()
+    record(
+        session,
+        user,
+        "lead.reassign",
+        lead_id=found.id,
+        werkplaats_id=werkplaats.id,
+        old=found.werkplaats_id,
+        new=werkplaats.id,
+        reason=reason,
+    )
+    found.werkplaats_id = werkplaats.id
+    session.commit()
+    # A medewerker hands the lead out of their own sight; show where it went.
+    if lead_for(session, user, found.id) is None:
+        return redirect(url_for(".inbox", doorgestuurd=werkplaats.name), code=303)
+    return redirect(url_for(".lead", lead_id=found.id), code=303)

@@ -1,0 +1,49 @@
+"""The dashboard: a werkplaats's or the network's figures, as SVG charts and tables."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from ..charts import bar_chart
+from ..content.loading import current_bank
+from ..db import get_session
+from ..models import utcnow
+from ..werkplaatsen import all_werkplaatsen
+from .dashboard import statistics
+from .inbox import NATIONAL
+from .web import current_user, init_blueprint, login_required
+
+bp = Blueprint("reports", __name__, url_prefix="/medewerkers")
+init_blueprint(bp)
+
+
+@bp.get("/cijfers")
+@login_required
+def dashboard():
+    """Show the figures of the user's werkplaats; admins choose a werkplaats or the network."""
+    user = current_user()
+    werkplaatsen = list(get_session().scalars(all_werkplaatsen()))
+    error = None
+    if user.is_admin:
+        scope = request.args.get("werkplaats") or None
+        if scope and scope != NATIONAL and scope not in {w.id for w in werkplaatsen}:
+            error, scope = "Deze werkplaats bestaat niet; je ziet het hele netwerk.", None
+    else:
+        scope = user.werkplaats_id
+    stats = statistics(get_session(), current_bank(), scope, utcnow())
+    names = {w.id: w.name for w in werkplaatsen} | {NATIONAL: "Landelijke wachtrij"}
+    return render_template(
+        "staff/dashboard.html",
+        stats=stats,
+        scope=scope,
+        scope_name=names.get(scope, "Het hele netwerk") if scope else "Het hele netwerk",
+        werkplaatsen=werkplaatsen,
+        national=NATIONAL,
+        error=error,
+        theme_chart=bar_chart(stats.theme_averages),
+        status_chart=bar_chart(stats.per_status, max([c for _, c in stats.per_status] + [1])),
+        week_chart=bar_chart(
+            [(label, scans) for label, scans, _ in stats.weeks],
+            max([s for _, s, _ in stats.weeks] + [1]),
+        ),
+    ), (400 if error else 200)
