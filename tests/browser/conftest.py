@@ -365,6 +365,44 @@ def profile_answers(bank: Bank) -> dict[str, str]:
     }
 
 
+def weak_answers(bank: Bank) -> dict[str, Answer]:
+    """A weak business: the fewest points on every question, never 'Weet ik niet'.
+
+    A multiple-choice question gets its own exclusive option ('Geen van deze') where it has
+    one; every theme is marked as important as possible.
+    """
+    answers: dict[str, Answer] = {}
+    for theme in bank.themes:
+        for question in theme.questions:
+            real = [o for o in question.options if not o.dont_know]
+            if question.type == "multiple":
+                lowest = min(real, key=lambda o: (not o.exclusive, o.points))
+                answers[question.id] = [lowest.id]
+            else:
+                answers[question.id] = min(real, key=lambda o: o.points).id
+        weighted = [o for o in theme.importance.options if o.weight is not None]
+        answers[theme.importance.id] = max(weighted, key=lambda o: o.weight).id
+    return answers
+
+
+def traject_profile(server: LiveServer) -> dict[str, str]:
+    """A profile that adviezen/regels.yaml deems fit for an intensive traject (people, time)."""
+    rule = server.app.extensions["scan.catalogue"].rules.traject
+    return {**profile_answers(server.bank), "size": rule.sizes[0], "time": rule.time[-1]}
+
+
+def finish_scan(server: LiveServer, answers: dict[str, Answer], profile: dict[str, str]) -> str:
+    """Store a completed scan through the JSON API (no browser: quick); return its token.
+
+    For tests that start on the result page; the browser journey itself is tested elsewhere.
+    """
+    response = server.app.test_client().post(
+        "/api/v1/scans", json={"answers": answers, "profile": profile}
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()["token"]
+
+
 def _half_up(numerator: int, denominator: int) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
@@ -484,6 +522,9 @@ def journey() -> SimpleNamespace:
         best_answers=best_answers,
         mixed_answers=mixed_answers,
         profile_answers=profile_answers,
+        weak_answers=weak_answers,
+        traject_profile=traject_profile,
+        finish_scan=finish_scan,
         expected_scores=expected_scores,
         question_group=question_group,
         option_input=option_input,

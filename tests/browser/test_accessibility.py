@@ -130,3 +130,115 @@ def test_phone_width(open_browsing, bank, journey, axe_violations):
         reports.append(axe_violations(page, f"theme step {theme.id} with errors at phone width"))
         no_sideways_scrolling("the first theme step with errors")
     browsing.assert_private()
+
+
+# --- after the scan: the result, asking for contact, erasing, privacy ---------------------------
+
+
+def no_sideways_scrolling(page, where: str) -> None:
+    """WCAG 1.4.10 (reflow): at 375 px nothing may need scrolling sideways."""
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{where} is {width}px wide at {PHONE['width']}px"
+
+
+def open_every_details(page) -> None:
+    """Click every closed <details> summary ("Waarom dit advies?" and the route's)."""
+    for summary in page.locator("details > summary").all():
+        if summary.evaluate("e => !e.parentElement.open"):
+            summary.click()
+    assert page.locator("details:not([open])").count() == 0
+
+
+def send_contact_form(page, journey, *, valid: bool) -> int:
+    """Fill the contact form (a bad e-mail address and no consent unless `valid`); send it."""
+    page.get_by_label("Je naam", exact=True).fill("Jan de Vries")
+    page.get_by_label("Naam van je bedrijf", exact=True).fill("Bakkerij De Vries")
+    email = "jan@bakkerijdevries.nl" if valid else "jan@bakkerijdevries"
+    page.get_by_label("E-mailadres", exact=True).fill(email)
+    if valid:
+        page.locator("#consent").check()
+    return journey.submit(page, "Verstuur mijn vraag").status
+
+
+def test_result_pages(open_browsing, live_server, journey, axe_violations):
+    bank = live_server.bank
+    weak = journey.finish_scan(
+        live_server, journey.weak_answers(bank), journey.traject_profile(live_server)
+    )
+    strong = journey.finish_scan(
+        live_server, journey.best_answers(bank), journey.profile_answers(bank)
+    )
+    browsing = open_browsing()
+    page = browsing.page
+    with axe_reports() as reports:
+        for kind, token in (("weak business", weak), ("strong business", strong)):
+            response = page.goto(f"{browsing.server.url}/scan/{token}/resultaat")
+            assert response is not None and response.status == 200
+            assert page.locator("ol.advice-list > li").count() > 0
+            traject = page.get_by_text("We raden je een intensief traject met studenten aan")
+            assert traject.count() == (1 if token == weak else 0), kind
+            reports.append(axe_violations(page, f"result page of a {kind}"))
+        page.goto(f"{browsing.server.url}/scan/{weak}/resultaat")
+        open_every_details(page)
+        reports.append(axe_violations(page, "result page with every details opened"))
+    browsing.assert_private()
+
+
+def test_contact_erase_and_privacy_pages(open_browsing, live_server, journey, axe_violations):
+    bank = live_server.bank
+    token = journey.finish_scan(
+        live_server, journey.weak_answers(bank), journey.traject_profile(live_server)
+    )
+    browsing = open_browsing()
+    page = browsing.page
+    base = browsing.server.url
+    with axe_reports() as reports:
+        response = page.goto(f"{base}/scan/{token}/contact")
+        assert response is not None and response.status == 200
+        reports.append(axe_violations(page, "contact page"))
+
+        assert send_contact_form(page, journey, valid=False) == 422
+        assert page.get_by_role("alert").is_visible()
+        reports.append(axe_violations(page, "contact page with errors"))
+
+        assert send_contact_form(page, journey, valid=True) == 200
+        assert journey.step_path(page.url) == ["scan", token, "contact", "verstuurd"]
+        reports.append(axe_violations(page, "contact confirmation page"))
+
+        response = page.goto(f"{base}/scan/{token}/verwijderen")
+        assert response is not None and response.status == 200
+        reports.append(axe_violations(page, "erase confirmation page"))
+
+        assert journey.submit(page, "Ja, verwijder alles").status == 200
+        assert page.url == f"{base}/verwijderd"
+        reports.append(axe_violations(page, "erased page"))
+
+        response = page.goto(f"{base}/privacy")
+        assert response is not None and response.status == 200
+        reports.append(axe_violations(page, "privacy page"))
+    browsing.assert_private()
+
+
+def test_result_and_contact_at_phone_width(open_browsing, live_server, journey, axe_violations):
+    bank = live_server.bank
+    token = journey.finish_scan(
+        live_server, journey.weak_answers(bank), journey.traject_profile(live_server)
+    )
+    browsing = open_browsing(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = browsing.page
+    with axe_reports() as reports:
+        response = page.goto(f"{browsing.server.url}/scan/{token}/resultaat")
+        assert response is not None and response.status == 200
+        reports.append(axe_violations(page, "result page at phone width"))
+        no_sideways_scrolling(page, "the result page")
+        open_every_details(page)
+        no_sideways_scrolling(page, "the result page with every details opened")
+
+        response = page.goto(f"{browsing.server.url}/scan/{token}/contact")
+        assert response is not None and response.status == 200
+        reports.append(axe_violations(page, "contact page at phone width"))
+        no_sideways_scrolling(page, "the contact page")
+        assert send_contact_form(page, journey, valid=False) == 422
+        reports.append(axe_violations(page, "contact page with errors at phone width"))
+        no_sideways_scrolling(page, "the contact page with errors")
+    browsing.assert_private()
