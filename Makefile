@@ -21,6 +21,8 @@ run: $(STAMP)
 	SCAN_ENV=development $(BIN)/flask --app scan init
 	@echo
 	@echo "  De scan draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
+	@echo "  Medewerkers: http://$(HOST):$(PORT)/medewerkers/inloggen"
+	@SCAN_ENV=development $(BIN)/flask --app scan demo-account | sed 's/^/  /'
 	@echo
 	SCAN_ENV=development $(BIN)/flask --app scan run --host $(HOST) --port $(PORT)
 

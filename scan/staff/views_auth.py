@@ -105,7 +105,8 @@ def init_rate_limit(app) -> None:
         default_limits=[],
         headers_enabled=False,
     )
-    limiter.limit(app.config["SIGNIN_RATE_LIMIT"], methods=["POST"])(
-        app.view_functions["auth.sign_in"]
-    )
+    # Each app gets its own limiter and its own wrapped copy of the view.
+    app.view_functions["auth.sign_in"] = limiter.limit(
+        app.config["SIGNIN_RATE_LIMIT"], methods=["POST"]
+    )(app.view_functions["auth.sign_in"])
     app.extensions["scan.limiter"] = limiter
