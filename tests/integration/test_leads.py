@@ -313,3 +313,31 @@ def test_lead_responses_match_the_openapi_document(client, bank):
     listed = client.get("/api/v1/werkplaatsen").get_json()
     for werkplaats in listed:
         assert_matches(openapi, "WerkplaatsListItem", werkplaats)
+
+
+def test_forms_posted_by_another_site_are_refused(client, bank):
+    token = complete_scan(client, bank)
+    forged = {"Origin": "https://evil.example"}
+    erase = client.post(f"/scan/{token}/verwijderen", headers=forged)
+    assert erase.status_code == 403
+    assert "kwam niet van onze website" in erase.get_data(as_text=True)
+    lead = client.post(
+        f"/scan/{token}/contact",
+        data={**CONTACT, "consent": "ja"},
+        headers={"Sec-Fetch-Site": "cross-site"},
+    )
+    assert lead.status_code == 403
+    assert client.post("/scan", headers=forged).status_code == 403
+    assert count(client.application, Lead) == 0
+    assert client.get(f"/scan/{token}/resultaat").status_code == 200  # nothing was erased
+    # The same forms from our own pages work.
+    same = {"Origin": "http://scan.test", "Sec-Fetch-Site": "same-origin"}
+    assert (
+        client.post(
+            f"/scan/{token}/contact", data={**CONTACT, "consent": "ja"}, headers=same
+        ).status_code
+        == 303
+    )
+    # The JSON API is for other sites' servers and is not refused.
+    body = {"answers": answers_for(bank, lowest_answer), "profile": valid_profile(bank)}
+    assert client.post("/api/v1/scans", json=body, headers=forged).status_code == 201

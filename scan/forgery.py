@@ -1,0 +1,48 @@
+"""Refuse form posts that another site makes a browser send (cross-site request forgery).
+
+Browsers say where a request comes from: Sec-Fetch-Site ("same-origin", "same-site",
+"cross-site", "none") in all current browsers, and Origin on every POST. The anonymous journey
+has no cookie to protect, but a forged post could still erase a scan or send a lead in the
+ondernemer's name; the staff area has its CSRF tokens on top of this. The JSON API is meant for
+other sites' servers and is not checked here.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, request
+from werkzeug.exceptions import Forbidden
+
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class CrossSiteRequest(Forbidden):
+    """A form post that another website made the browser send."""
+
+    dutch_title = "Dit formulier kwam niet van onze website"
+    dutch_text = (
+        "Een andere website probeerde dit formulier namens jou te versturen. Dat staan we niet "
+        "toe. Wil je het zelf versturen? Open de scan via onze eigen pagina en probeer het opnieuw."
+    )
+
+
+def is_cross_site() -> bool:
+    """Tell whether this request was sent by a page of another site."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    # Compare hosts, not schemes: behind a proxy that ends TLS the app may see plain http.
+    return urlsplit(origin).netloc != request.host
+
+
+def init_app(app: Flask) -> None:
+    """Check every unsafe request outside the JSON API."""
+
+    @app.before_request
+    def _refuse_cross_site_posts() -> None:
+        unsafe = request.method in UNSAFE_METHODS and not request.path.startswith("/api/")
+        if unsafe and is_cross_site():
+            raise CrossSiteRequest
