@@ -39,6 +39,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 TIMEOUT_MS = 10_000
 #: A valid Dutch postcode in Utrecht (a werkplaats city), typed as people type it.
 POSTCODE = "3511 AB"
+#: The staff area's cookies: limited to its path, out of reach of scripts and other sites.
+STAFF_COOKIE_PATH = "/medewerkers"
+STAFF_COOKIE_ATTRIBUTES = {"httponly", "samesite=lax", f"path={STAFF_COOKIE_PATH}"}
 
 
 HERE = Path(__file__).resolve().parent
@@ -218,6 +221,8 @@ class Browsing:
     page: Page
     network: NetworkLog
     server: LiveServer
+    #: The staff area (under /medewerkers) sets cookies of its own; the journey sets none.
+    staff: bool = False
     closed: bool = False
 
     def close(self) -> None:
@@ -228,10 +233,16 @@ class Browsing:
             self.context.close()
 
     def assert_private(self) -> None:
-        """Assert the DESIGN's promises: no other host contacted, no cookie set or stored."""
+        """Assert the DESIGN's promises: no other host contacted, no cookie set or stored.
+
+        A staff context may hold the staff area's own cookies (see `assert_staff_cookies`).
+        """
         assert self.network.requests, "the network log recorded no request at all"
         foreign = self.network.foreign_requests(self.server.netloc)
         assert not foreign, "requests to another host than the live server:\n" + "\n".join(foreign)
+        if self.staff:
+            self.assert_staff_cookies()
+            return
         cookies = self.network.cookie_setting_responses()
         assert not cookies, "responses that set a cookie:\n" + "\n".join(cookies)
         served = [
@@ -242,22 +253,57 @@ class Browsing:
         assert not served, "the app sent Set-Cookie on:\n" + "\n".join(served)
         assert self.context.cookies() == [], f"cookies stored: {self.context.cookies()}"
 
+    def assert_staff_cookies(self) -> None:
+        """Assert every cookie is the staff area's: HttpOnly, SameSite=Lax, Path=/medewerkers.
+
+        Checked three times: the Set-Cookie headers the app sent, those the browser received,
+        and the cookies the browser stored. Pages outside /medewerkers still set none.
+        """
+        wrong = []
+        sent = [
+            (f"{r.status} {r.method} {r.path}", r.path, value)
+            for r in self.server.responses
+            for name, value in r.headers
+            if name.lower() == "set-cookie"
+        ]
+        received = [
+            (f"{response.status} {response.url}", urlsplit(response.url).path, value)
+            for response in self.network.responses
+            for header in response.headers_array()
+            if header["name"].lower() == "set-cookie"
+            for value in header["value"].split("\n")
+        ]
+        for where, path, value in sent + received:
+            attributes = {a.strip().lower() for a in value.split(";")[1:]}
+            missing = STAFF_COOKIE_ATTRIBUTES - attributes
+            if missing or not path.startswith(STAFF_COOKIE_PATH):
+                wrong.append(f"{where}: {value} (missing: {sorted(missing)})")
+        assert not wrong, "cookies set otherwise than the staff area's way:\n" + "\n".join(wrong)
+        stored = [
+            cookie
+            for cookie in self.context.cookies()
+            if (cookie["path"], cookie["httpOnly"], cookie["sameSite"])
+            != (STAFF_COOKIE_PATH, True, "Lax")
+        ]
+        assert not stored, f"cookies stored otherwise than the staff area's way: {stored}"
+
 
 @pytest.fixture
 def open_browsing(browser: Browser, live_server: LiveServer) -> Iterator[Callable[..., Browsing]]:
     """Return a factory of new browser contexts ("a browser window") on the live server.
 
     Each context is closed after the test, and checked once more for foreign requests and
-    cookies, so that no browser test can quietly break the privacy promises.
+    cookies, so that no browser test can quietly break the privacy promises. With
+    `staff=True` the context may hold the staff area's own cookies, and only those.
     """
     opened: list[Browsing] = []
 
-    def factory(*, javascript: bool = True, **options) -> Browsing:
+    def factory(*, javascript: bool = True, staff: bool = False, **options) -> Browsing:
         context = browser.new_context(java_script_enabled=javascript, **options)
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         network = NetworkLog(context)
-        browsing = Browsing(context, context.new_page(), network, live_server)
+        browsing = Browsing(context, context.new_page(), network, live_server, staff=staff)
         opened.append(browsing)
         return browsing
 
