@@ -79,30 +79,20 @@ def parse_filters(args, user: StaffUser, werkplaats_ids: set[str]) -> Filters:
     """Read and check the filters from the query string; bad values become messages."""
     errors: dict[str, str] = {}
     filters = Filters(errors=errors)
-    werkplaats = args.get("werkplaats", "")
-    if werkplaats and user.is_admin:
-        if werkplaats == NATIONAL or werkplaats in werkplaats_ids:
-            filters.werkplaats = werkplaats
-        else:
-            errors["werkplaats"] = "Deze werkplaats bestaat niet."
-    status = args.get("status", "")
-    if status:
-        if status in STATUSES:
-            filters.status = status
-        else:
-            errors["status"] = "Kies een bestaande status."
-    theme = args.get("thema", "")
-    if theme:
-        if theme in THEME_IDS:
-            filters.theme = theme
-        else:
-            errors["thema"] = "Kies een bestaand thema."
-    route = args.get("route", "")
-    if route:
-        if route in ("traject", "training"):
-            filters.route = route
-        else:
-            errors["route"] = "Kies traject of training."
+
+    def choice(key: str, allowed, message: str) -> str:
+        value = args.get(key, "")
+        if value and value not in allowed:
+            errors[key] = message
+            return ""
+        return value
+
+    if user.is_admin:  # a medewerker's view is never widened by a URL argument
+        allowed = werkplaats_ids | {NATIONAL}
+        filters.werkplaats = choice("werkplaats", allowed, "Deze werkplaats bestaat niet.")
+    filters.status = choice("status", STATUSES, "Kies een bestaande status.")
+    filters.theme = choice("thema", THEME_IDS, "Kies een bestaand thema.")
+    filters.route = choice("route", ("traject", "training"), "Kies traject of training.")
     partner = args.get("partner", "").strip().lower()
     if partner:
         if PARTNER.match(partner):

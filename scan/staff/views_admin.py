@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -45,20 +47,9 @@ def werkplaats(werkplaats_id: str | None = None):
             values, errors = None, {"id": "Deze id bestaat al."}
         if values:
             target = existing or Werkplaats(id=values.id)
-            for name in (
-                "name",
-                "city",
-                "lat",
-                "lon",
-                "institutions",
-                "offer",
-                "website",
-                "email",
-                "claims",
-                "active",
-                "source_url",
-            ):
-                setattr(target, name, getattr(values, name))
+            for name, value in asdict(values).items():
+                if name != "id":  # the id of an existing werkplaats never changes
+                    setattr(target, name, value)
             if existing is None:
                 session.add(target)
             record(
