@@ -36,7 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         load_all(app)
 
-    from . import db, errors, forgery, formatting, headers, logs
+    from . import db, embedding, errors, forgery, formatting, headers, logs
     from .cli import register_commands
     from .staff import cli as staff_cli
     from .staff import views_admin, views_auth, views_leads, views_reports
@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(result.bp)
+    embedding.init_app(app, (public.bp, result.bp))
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
     for blueprint in (views_auth.bp, views_leads.bp, views_reports.bp, views_admin.bp):

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .embedding import parse_origins
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 ENVIRONMENTS = ("production", "development", "testing")
@@ -49,6 +51,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # (memory:// per process; redis://host:6379 shares them between workers).
         "SIGNIN_RATE_LIMIT": "20 per minute;200 per day",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Partner origins that may frame /embed/, space-separated ("https://www.kvk.nl ...").
+        "EMBED_ALLOWED_ORIGINS": "",
     }
 
 
@@ -72,6 +76,7 @@ ENV_SETTINGS: dict[str, type] = {
     "DRAFT_RETENTION_DAYS": int,
     "SIGNIN_RATE_LIMIT": str,
     "RATELIMIT_STORAGE_URI": str,
+    "EMBED_ALLOWED_ORIGINS": str,
 }
 
 
@@ -107,6 +112,10 @@ def check(config: dict[str, Any]) -> None:
     for name in ("LEAD_RETENTION_DAYS", "SCAN_RETENTION_DAYS", "DRAFT_RETENTION_DAYS"):
         if config[name] < 1:
             raise ConfigError(f"{name} must be at least 1 day")
+    try:
+        config["EMBED_ORIGINS"] = parse_origins(config["EMBED_ALLOWED_ORIGINS"])
+    except ValueError as exc:
+        raise ConfigError(f"EMBED_ALLOWED_ORIGINS: {exc}") from exc
     if env == "production":
         secret = config["SECRET_KEY"]
         if secret == DEV_SECRET_KEY or len(secret) < 32:

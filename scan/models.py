@@ -30,6 +30,8 @@ class Scan(Base):
     bank_version: Mapped[str] = mapped_column(String(40))
     #: Partner site slug the scan came through (for example "kvk"), if any.
     partner: Mapped[str | None] = mapped_column(String(40))
+    #: The allowed partner origin whose page frames this scan (/embed/), for postMessage.
+    embed_origin: Mapped[str | None] = mapped_column(String(200))
     #: Profile answers; the postcode is stored as its four digits only.
     profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: question id -> option id, or a list of option ids for multiple-choice questions.

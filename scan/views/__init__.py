@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, g
 
 from ..content.loading import current_bank, current_catalogue
 from ..db import get_session
+from ..embedding import allowed_parent, in_embed
 from ..models import Scan
 from ..scans import find_scan
 
@@ -17,4 +18,6 @@ def scan_or_404(token: str) -> Scan:
     scan = find_scan(get_session(), token)
     if scan is None:
         abort(404)
+    if in_embed():
+        g.parent_origin = allowed_parent(scan.embed_origin)
     return scan

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..answers import PARTNER_PATTERN, clean_profile_value
 from ..content import Bank
 from ..db import get_session
+from ..embedding import allowed_parent, in_embed, journey_url
 from ..forms import build_profile_form, build_theme_form, valid_data
 from ..scans import (
     PROFILE_STEP,
@@ -31,8 +41,8 @@ def _partner(value: str | None) -> str | None:
 
 def _step_url(token: str, step: str) -> str:
     if step == RESULT_STEP:
-        return url_for("result.result", token=token)
-    return url_for("public.step", token=token, step=step)
+        return journey_url("result.result", token=token)
+    return journey_url("public.step", token=token, step=step)
 
 
 @bp.get("/privacy")
@@ -51,12 +61,15 @@ def privacy():
 def landing():
     """Show what the scan is, how long it takes, and the start button."""
     bank = current_bank()
+    if in_embed():
+        g.parent_origin = allowed_parent(request.args.get("origin"))
     return render_template(
         "public/landing.html",
         minutes=bank.minutes,
         themes=bank.themes,
         steps=len(step_ids(bank)),
         partner=_partner(request.args.get("partner")),
+        origin=g.get("parent_origin"),
     )
 
 
@@ -65,6 +78,8 @@ def start():
     """Create a draft and send the ondernemer to its first step."""
     session = get_session()
     scan = create_draft(session, current_bank(), _partner(request.form.get("partner")))
+    if in_embed():
+        scan.embed_origin = allowed_parent(request.form.get("origin"))
     session.commit()
     return redirect(_step_url(scan.token, PROFILE_STEP), code=303)
 
@@ -151,5 +166,6 @@ def _render_step(bank: Bank, token: str, step: str, form, items):
         errors=[q for q in questions if q.error],
         action=_step_url(token, step),
         has_previous=index > 0,
+        # The link to keep points at the full site: it outlives the partner page.
         resume_url=url_for("public.resume", token=token, _external=True),
     )

@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from ..charts import bar_chart
 from ..contact import clean_contact
 from ..db import get_session
+from ..embedding import journey_url
 from ..forms import build_contact_form
 from ..leads import LeadConflict
 from ..results import present_result
@@ -25,7 +26,7 @@ def _completed_scan_or_redirect(token: str):
     scan = scan_or_404(token)
     if not scan.is_completed:
         step = next_step(scan, current_bank())
-        return scan, redirect(url_for("public.step", token=token, step=step), code=303)
+        return scan, redirect(journey_url("public.step", token=token, step=step), code=303)
     return scan, None
 
 
@@ -46,6 +47,7 @@ def result(token: str):
         lead=scan.lead,
         rules=current_catalogue().rules.traject,
         token=token,
+        # The link to keep points at the full site: it outlives the partner page.
         result_url=url_for("result.result", token=token, _external=True),
     )
 
@@ -57,7 +59,7 @@ def contact(token: str):
     if redirect_response:
         return redirect_response
     if request.method == "GET" and scan.lead is not None:
-        return redirect(url_for(".contact_sent", token=token), code=303)
+        return redirect(journey_url("result.contact_sent", token=token), code=303)
     form = build_contact_form(request.form if request.method == "POST" else None)
     status, conflict = 200, False
     if request.method == "POST":
@@ -67,7 +69,7 @@ def contact(token: str):
             except LeadConflict:
                 status, conflict = 409, True
             else:
-                return redirect(url_for(".contact_sent", token=token), code=303)
+                return redirect(journey_url("result.contact_sent", token=token), code=303)
         else:
             status = 422
     result = present_result(scan, current_bank(), current_catalogue())
@@ -87,7 +89,7 @@ def contact_sent(token: str):
     """Confirm the contact request and say what happens next."""
     scan = scan_or_404(token)
     if scan.lead is None:
-        return redirect(url_for(".contact", token=token), code=303)
+        return redirect(journey_url("result.contact", token=token), code=303)
     result = present_result(scan, current_bank(), current_catalogue())
     return render_template(
         "result/contact_sent.html", lead=scan.lead, werkplaats=result.werkplaats, token=token
@@ -103,7 +105,7 @@ def erase(token: str):
     session = get_session()
     session.delete(scan)
     session.commit()
-    return redirect(url_for(".erased"), code=303)
+    return redirect(journey_url("result.erased"), code=303)
 
 
 @bp.get("/verwijderd")
