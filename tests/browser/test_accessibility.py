@@ -1,4 +1,4 @@
-"""axe-core finds nothing on any page of the journey, at desktop and at phone width.
+"""axe-core finds nothing on any page of the journey or the staff area, at desktop and phone width.
 
 axe runs with its default rules, best practices included; no rule is disabled or excluded.
 Each test gathers the reports of all its pages and fails once, listing every violation.
@@ -9,8 +9,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
+
+from scan.db import database
+from scan.models import utcnow
+from scan.staff.models import StaffUser
+from tests.browser import test_staff as staff
+from tests.staff import make_lead, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -241,4 +248,125 @@ def test_result_and_contact_at_phone_width(open_browsing, live_server, journey, 
         assert send_contact_form(page, journey, valid=False) == 422
         reports.append(axe_violations(page, "contact page with errors at phone width"))
         no_sideways_scrolling(page, "the contact page with errors")
+    browsing.assert_private()
+
+
+# --- the staff area (/medewerkers) --------------------------------------------------------------
+
+
+def staff_page(page, url: str, status: int = 200) -> None:
+    """Open a staff page and check it answered as expected."""
+    response = page.goto(url)
+    assert response is not None and response.status == status, f"{url}: {response.status}"
+
+
+def seed_inbox(app) -> dict[str, int]:
+    """A few leads in several statuses at Utrecht, one at Fryslân, one in the national queue."""
+    return {
+        "new": make_lead(app, "utrecht", company="Bakkerij Het Wapen", partner="kvk"),
+        "intake": make_lead(app, "utrecht", company="Fietsenmaker Ketting", status="intake"),
+        "traject": make_lead(app, "utrecht", company="Kapsalon Krul", status="traject"),
+        "fryslan": make_lead(app, "fryslan", company="Smederij Hamer"),
+        "queue": make_lead(app, None, company="Drukkerij Pers"),
+    }
+
+
+def test_staff_pages_of_a_medewerker(open_browsing, live_server, journey, axe_violations):
+    app = live_server.app
+    _, email = make_user(app, "medewerker", "utrecht")
+    leads = seed_inbox(app)
+    browsing = open_browsing(staff=True)
+    page, base = browsing.page, browsing.server.url
+    with axe_reports() as reports:
+        staff_page(page, base + staff.SIGN_IN)
+        reports.append(axe_violations(page, "staff sign-in page"))
+
+        assert staff.sign_in(journey, page, base, email, "fout-wachtwoord").status == 422
+        assert page.get_by_role("alert").is_visible()
+        reports.append(axe_violations(page, "staff sign-in page with an error"))
+
+        assert staff.sign_in(journey, page, base, email).status == 200
+        assert len(staff.lead_links(page)) == 3
+        reports.append(axe_violations(page, "inbox of a medewerker"))
+
+        staff_page(page, f"{base}{staff.INBOX}?van=gisteren", 400)
+        assert page.get_by_role("alert").is_visible()
+        reports.append(axe_violations(page, "inbox with a filter error"))
+
+        staff_page(page, f"{base}{staff.INBOX}/{leads['new']}")
+        page.get_by_label("Nieuwe notitie", exact=True).fill("Eerste contact gelegd.")
+        journey.submit(page, "Voeg notitie toe")
+        reports.append(axe_violations(page, "lead detail with a note"))
+
+        assert journey.submit(page, "Voeg notitie toe").status == 422
+        assert page.get_by_role("alert").is_visible()
+        reports.append(axe_violations(page, "lead detail with an empty note"))
+
+        staff_page(page, f"{base}{staff.INBOX}/{leads['traject']}")
+        reports.append(axe_violations(page, "lead detail in a traject"))
+
+        staff_page(page, f"{base}/medewerkers/cijfers")
+        assert page.locator("svg").count() >= 3
+        reports.append(axe_violations(page, "dashboard of a medewerker"))
+    browsing.assert_private()
+
+
+def test_staff_pages_of_an_admin(open_browsing, live_server, journey, axe_violations):
+    app = live_server.app
+    _, email = make_user(app, "admin")
+    locked_id, _ = make_user(app, "medewerker", "utrecht")
+    with database(app).sessions() as session:
+        locked = session.get(StaffUser, locked_id)
+        locked.failed_logins, locked.locked_until = 10, utcnow() + timedelta(minutes=15)
+        session.commit()
+    leads = seed_inbox(app)
+    browsing = open_browsing(staff=True)
+    page, base = browsing.page, browsing.server.url
+    beheer = f"{base}/medewerkers/beheer"
+    with axe_reports() as reports:
+        assert staff.sign_in(journey, page, base, email).status == 200
+        assert len(staff.lead_links(page)) == len(leads)
+        reports.append(axe_violations(page, "inbox of an admin"))
+
+        staff_page(page, f"{base}{staff.INBOX}/{leads['queue']}")
+        reports.append(axe_violations(page, "lead detail of the national queue (admin)"))
+
+        staff_page(page, f"{base}/medewerkers/cijfers")
+        reports.append(axe_violations(page, "dashboard of an admin"))
+        staff_page(page, f"{base}/medewerkers/cijfers?werkplaats=bestaat-niet", 400)
+        reports.append(axe_violations(page, "dashboard of an admin with an unknown werkplaats"))
+
+        staff_page(page, f"{beheer}/werkplaatsen")
+        reports.append(axe_violations(page, "werkplaatsen"))
+        staff_page(page, f"{beheer}/werkplaatsen/utrecht")
+        reports.append(axe_violations(page, "werkplaats edit"))
+
+        staff_page(page, f"{beheer}/accounts")
+        assert page.get_by_text("Geblokkeerd tot").is_visible()
+        reports.append(axe_violations(page, "accounts with a locked account"))
+        staff_page(page, f"{beheer}/accounts/{locked_id}")
+        reports.append(axe_violations(page, "account edit"))
+        staff_page(page, f"{beheer}/accounts/nieuw")
+        assert journey.submit(page, "Bewaar").status == 422
+        assert page.get_by_role("alert").is_visible()
+        reports.append(axe_violations(page, "new account with errors"))
+
+        staff_page(page, f"{beheer}/logboek")
+        reports.append(axe_violations(page, "audit log"))
+    browsing.assert_private()
+
+
+def test_staff_pages_at_phone_width(open_browsing, live_server, journey, axe_violations):
+    app = live_server.app
+    _, email = make_user(app, "medewerker", "utrecht")
+    leads = seed_inbox(app)
+    browsing = open_browsing(staff=True, viewport=PHONE, is_mobile=True, has_touch=True)
+    page, base = browsing.page, browsing.server.url
+    with axe_reports() as reports:
+        assert staff.sign_in(journey, page, base, email).status == 200
+        no_sideways_scrolling(page, "the staff sign-in and inbox")
+        reports.append(axe_violations(page, "inbox at phone width"))
+        staff_page(page, f"{base}{staff.INBOX}/{leads['new']}")
+        no_sideways_scrolling(page, "a lead's page")
+        reports.append(axe_violations(page, "lead detail at phone width"))
     browsing.assert_private()
