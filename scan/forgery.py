@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, current_app, request
+from itsdangerous import BadSignature, TimestampSigner
 from werkzeug.exceptions import Forbidden
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -39,10 +40,39 @@ def is_cross_site() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Check every unsafe request outside the JSON API."""
+    """Check every unsafe request outside the JSON API; give templates the form tokens."""
+    app.jinja_env.globals["scan_form_token"] = issue_form_token
 
     @app.before_request
     def _refuse_cross_site_posts() -> None:
         unsafe = request.method in UNSAFE_METHODS and not request.path.startswith("/api/")
         if unsafe and is_cross_site():
             raise CrossSiteRequest
+
+
+#: A form of the journey may be sent this long after its page was shown.
+FORM_TOKEN_MAX_AGE = 24 * 3600
+FORM_TOKEN_FIELD = "form_token"
+FORM_TOKEN_ERROR = (
+    "Dit formulier kon niet worden verwerkt: het is verlopen of kwam niet van onze pagina. "
+    "Je antwoorden staan er nog; controleer ze en verstuur het formulier opnieuw."
+)
+
+
+def _signer() -> TimestampSigner:
+    return TimestampSigner(current_app.config["SECRET_KEY"], salt="scan-form")
+
+
+def issue_form_token(scan_token: str) -> str:
+    """Return a signed, dated token that ties a form to one scan."""
+    return _signer().sign(scan_token).decode()
+
+
+def form_token_valid(scan_token: str) -> bool:
+    """Tell whether the posted form carries a fresh token for this scan."""
+    value = request.form.get(FORM_TOKEN_FIELD, "")
+    try:
+        signed = _signer().unsign(value, max_age=FORM_TOKEN_MAX_AGE)
+    except BadSignature:  # also SignatureExpired
+        return False
+    return signed.decode() == scan_token

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from scan import create_app
 from scan.config import normalise_database_url
 from scan.db import Base, database
+from scan.forgery import issue_form_token
 from scan.migrate import upgrade_to_head
 from scan.werkplaatsen import seed_werkplaatsen
 
@@ -62,6 +65,25 @@ def _reset(app) -> None:
         session.commit()
 
 
+SCAN_FORM = re.compile(r"^(?:https?://[^/]+)?(?:/embed)?/scan/([^/]+)/")
+
+
+class JourneyClient(FlaskClient):
+    """A test client that sends a journey form's token, as a browser showing our page would.
+
+    A test that wants to see a form without its token refused passes form_token itself.
+    """
+
+    def post(self, url, *args, **kwargs):
+        match = SCAN_FORM.match(url)
+        data = kwargs.get("data")
+        if match and (data is None or (isinstance(data, dict) and "form_token" not in data)):
+            with self.application.test_request_context():
+                token = issue_form_token(match.group(1))
+            kwargs["data"] = {**(data or {}), "form_token": token}
+        return super().post(url, *args, **kwargs)
+
+
 @pytest.fixture
 def make_app(database_url: str):
     """Return a factory for apps on the test database; every table is emptied afterwards."""
@@ -76,6 +98,7 @@ def make_app(database_url: str):
         }
         config.update(overrides)
         app = create_app(config)
+        app.test_client_class = JourneyClient
         apps.append(app)
         return app
 

@@ -17,6 +17,7 @@ from ..answers import PARTNER_PATTERN, clean_profile_value
 from ..content import Bank
 from ..db import get_session
 from ..embedding import allowed_parent, in_embed, journey_url
+from ..forgery import FORM_TOKEN_ERROR, form_token_valid
 from ..forms import build_profile_form, build_theme_form, valid_data
 from ..scans import (
     PROFILE_STEP,
@@ -125,6 +126,9 @@ def step(token: str, step: str):
         return _render_step(bank, scan.token, step, form, items)
 
     form, items = _build_form(bank, step, request.form, {})
+    if not form_token_valid(token):
+        # Nothing is stored; the choices come back on the page, with a fresh token.
+        return _render_step(bank, token, step, form, items, FORM_TOKEN_ERROR), 400
     valid = form.validate()
     answers, profile = _split_values(bank, step, valid_data(form))
     # Keep every valid answer, even when another one on the page is missing.
@@ -151,7 +155,7 @@ def step(token: str, step: str):
     return redirect(_step_url(token, next_step(scan, bank)), code=303)
 
 
-def _render_step(bank: Bank, token: str, step: str, form, items):
+def _render_step(bank: Bank, token: str, step: str, form, items, form_error: str | None = None):
     steps = step_ids(bank)
     index = steps.index(step)
     questions = question_views(form, items)
@@ -165,6 +169,8 @@ def _render_step(bank: Bank, token: str, step: str, form, items):
         questions=questions,
         errors=[q for q in questions if q.error],
         action=_step_url(token, step),
+        token=token,
+        form_error=form_error,
         has_previous=index > 0,
         # The link to keep points at the full site: it outlives the partner page.
         resume_url=url_for("public.resume", token=token, _external=True),

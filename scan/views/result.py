@@ -8,6 +8,7 @@ from ..charts import bar_chart
 from ..contact import clean_contact
 from ..db import get_session
 from ..embedding import journey_url
+from ..forgery import FORM_TOKEN_ERROR, form_token_valid
 from ..forms import build_contact_form
 from ..leads import LeadConflict
 from ..results import present_result
@@ -61,8 +62,10 @@ def contact(token: str):
     if request.method == "GET" and scan.lead is not None:
         return redirect(journey_url("result.contact_sent", token=token), code=303)
     form = build_contact_form(request.form if request.method == "POST" else None)
-    status, conflict = 200, False
-    if request.method == "POST":
+    status, conflict, form_error = 200, False, None
+    if request.method == "POST" and not form_token_valid(token):
+        status, form_error = 400, FORM_TOKEN_ERROR
+    elif request.method == "POST":
         if form.validate():
             try:
                 store_lead(scan, clean_contact(form.data))
@@ -79,6 +82,7 @@ def contact(token: str):
         fields=fields,
         errors=[f for f in fields if f.error],
         conflict=conflict,
+        form_error=form_error,
         werkplaats=result.werkplaats,
         token=token,
     ), status
@@ -100,8 +104,14 @@ def contact_sent(token: str):
 def erase(token: str):
     """Ask for confirmation, then erase the scan and its lead for good."""
     scan = scan_or_404(token)
-    if request.method == "GET":
-        return render_template("result/erase.html", token=token, has_lead=scan.lead is not None)
+    if request.method == "GET" or not form_token_valid(token):
+        status = 200 if request.method == "GET" else 400
+        return render_template(
+            "result/erase.html",
+            token=token,
+            has_lead=scan.lead is not None,
+            form_error=FORM_TOKEN_ERROR if status == 400 else None,
+        ), status
     session = get_session()
     session.delete(scan)
     session.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -103,7 +104,10 @@ def test_gunicorn_serves_the_whole_journey_after_init(production_server):
     step_url = urllib.parse.urljoin(base, headers["Location"])
     token = step_url.split("/")[-2]
     for step in step_ids(BANK):
-        status, headers, body = _request(f"{base}/scan/{token}/{step}", step_formdata(BANK, step))
+        _, _, page = _request(f"{base}/scan/{token}/{step}")
+        form_token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+        data = {**step_formdata(BANK, step), "form_token": form_token}
+        status, headers, body = _request(f"{base}/scan/{token}/{step}", data)
         assert status == 303, body
         assert "Set-Cookie" not in headers
     status, headers, html = _request(urllib.parse.urljoin(base, headers["Location"]))

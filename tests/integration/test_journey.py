@@ -291,3 +291,23 @@ def test_oversized_form_is_refused(client, bank):
     response = client.post(f"/scan/{token}/profiel", data={"sector": "x" * (2 * 1024 * 1024)})
     assert response.status_code == 413
     assert "Te veel gegevens" in response.get_data(as_text=True)
+
+
+def test_a_form_without_its_token_stores_nothing_and_keeps_the_choices(app, client, bank):
+    token = start_scan(client)
+    data = step_formdata(bank, "profiel")
+    for form_token in ("", "verzonnen", "x" * 80):
+        response = client.post(f"/scan/{token}/profiel", data={**data, "form_token": form_token})
+        assert response.status_code == 400
+        html = response.get_data(as_text=True)
+        assert "Verstuur het formulier opnieuw" in html
+        assert checked_values(html, "sector") == {data["sector"]}  # nothing typed is lost
+        assert 'name="form_token" value="' in html  # a fresh token to send it again
+    assert stored_scan(app, token).profile == {}
+    other = start_scan(client)
+    with app.test_request_context():
+        from scan.forgery import issue_form_token
+
+        foreign = issue_form_token(other)
+    refused = client.post(f"/scan/{token}/profiel", data={**data, "form_token": foreign})
+    assert refused.status_code == 400  # a token of another scan does not fit

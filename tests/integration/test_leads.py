@@ -341,3 +341,18 @@ def test_forms_posted_by_another_site_are_refused(client, bank):
     # The JSON API is for other sites' servers and is not refused.
     body = {"answers": answers_for(bank, lowest_answer), "profile": valid_profile(bank)}
     assert client.post("/api/v1/scans", json=body, headers=forged).status_code == 201
+
+
+def test_contact_and_erase_need_the_form_token(client, bank):
+    token = complete_scan(client, bank)
+    lead = client.post(
+        f"/scan/{token}/contact", data={**CONTACT, "consent": "ja", "form_token": ""}
+    )
+    assert lead.status_code == 400
+    assert 'value="Bakkerij De Korenschoof"' in lead.get_data(as_text=True)
+    erase = client.post(f"/scan/{token}/verwijderen", data={"form_token": "oud"})
+    assert erase.status_code == 400 and "Verstuur het formulier opnieuw" in erase.get_data(
+        as_text=True
+    )
+    assert count(client.application, Lead) == 0
+    assert client.get(f"/scan/{token}/resultaat").status_code == 200
