@@ -27,8 +27,8 @@ run: $(STAMP)
 	SCAN_ENV=development $(BIN)/flask --app scan run --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check scan tests
-	$(BIN)/ruff format --check scan tests
+	$(BIN)/ruff check scan tests bench scripts
+	$(BIN)/ruff format --check scan tests bench scripts
 
 test: $(STAMP) lint
 	scripts/ensure-chromium

@@ -144,13 +144,17 @@ def main() -> None:
     counts = defaultdict(int)
     for _, _, _, status in table.values():
         counts[status] += 1
-    print(f"{sum(len(r) for r in rows.values())} GeoNames rows, {len(table)} PC4 centroids: "
-          + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    print(
+        f"{sum(len(r) for r in rows.values())} GeoNames rows, {len(table)} PC4 centroids: "
+        + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    )
     print(f"Rows dropped as misplaced (further than {THRESHOLD_KM:.0f} km from both sides):")
     for code, city, lat, lon, distance, status in report:
         fixed = table[code]
-        print(f"  {code:04d} {city!r:28} ({lat:.4f}, {lon:.4f}) {distance:6.1f} km -> "
-              f"{status} ({fixed[0]:.4f}, {fixed[1]:.4f})")
+        print(
+            f"  {code:04d} {city!r:28} ({lat:.4f}, {lon:.4f}) {distance:6.1f} km -> "
+            f"{status} ({fixed[0]:.4f}, {fixed[1]:.4f})"
+        )
     print(f"Wrote {OUT / 'pc4.csv'} and {OUT / 'pc2.csv'}")
 
 
