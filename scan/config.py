@@ -26,6 +26,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'scan.db'}",
         "CONTENT_DIR": str(PROJECT_ROOT),
         "LOG_LEVEL": "INFO",
+        # Seconds a request waits for a locked database or a connection before it gives up.
+        "DATABASE_TIMEOUT": 10.0,
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         "PROXY_COUNT": 0,
         # API bodies over 1 MiB are refused before they are read (413).
@@ -63,6 +65,7 @@ ENV_SETTINGS: dict[str, type] = {
     "CONTENT_DIR": str,
     "LOG_LEVEL": str,
     "PROXY_COUNT": int,
+    "DATABASE_TIMEOUT": float,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_SECURITY": str,

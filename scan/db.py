@@ -31,13 +31,27 @@ class Database:
     sessions: sessionmaker[Session]
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine with the connection settings this app needs on SQLite or PostgreSQL."""
+def make_engine(url: str, timeout: float = 10) -> Engine:
+    """Create an engine with the connection settings this app needs on SQLite or PostgreSQL.
+
+    `timeout` bounds how long a request waits for a locked database or a slow connection;
+    after it the request fails with OperationalError and the ondernemer sees a 503 page.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    milliseconds = int(timeout * 1000)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        connect_args={
+            "connect_timeout": max(1, int(timeout)),
+            "options": f"-c lock_timeout={milliseconds}",
+        },
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -50,7 +64,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def init_app(app: Flask) -> None:
     """Attach the database to the app and close the request's session at teardown."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], app.config["DATABASE_TIMEOUT"])
     app.extensions["scan.db"] = Database(engine, sessionmaker(engine, expire_on_commit=False))
     app.teardown_appcontext(_close_session)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     abort,
@@ -12,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy.exc import OperationalError
 
 from ..answers import PARTNER_PATTERN, clean_profile_value
 from ..content import Bank
@@ -34,6 +37,12 @@ from . import current_bank, current_catalogue, scan_or_404
 from .fields import question_views
 
 bp = Blueprint("public", __name__)
+logger = logging.getLogger("scan.journey")
+
+DATABASE_DOWN = (
+    "We konden je antwoorden even niet bewaren, omdat onze database niet bereikbaar is. Ze "
+    "staan hieronder nog klaar: verstuur het formulier over een minuut opnieuw."
+)
 
 
 def _partner(value: str | None) -> str | None:
@@ -111,24 +120,44 @@ def _split_values(bank: Bank, step: str, values: dict) -> tuple[dict, dict]:
 def step(token: str, step: str):
     """Show one step of the scan, or store its answers and move on."""
     bank = current_bank()
-    steps = step_ids(bank)
-    if step not in steps:
+    if step not in step_ids(bank):
         abort(404)
+    if request.method == "GET":
+        return _show_step(bank, token, step)
+    # The form is built before the database is touched: if the database is down, the
+    # ondernemer's choices can still be shown again, ready to be sent once it is back.
+    form, items = _build_form(bank, step, request.form, {})
+    if not form_token_valid(token):
+        # Nothing is stored; the choices come back on the page, with a fresh token.
+        return _render_step(bank, token, step, form, items, FORM_TOKEN_ERROR), 400
+    try:
+        return _store_step(bank, token, step, form, items)
+    except OperationalError:
+        get_session().rollback()
+        logger.warning("database unavailable while storing a step; the page is shown again")
+        page = _render_step(bank, token, step, form, items, DATABASE_DOWN)
+        return page, 503, {"Retry-After": "30"}
+
+
+def _show_step(bank: Bank, token: str, step: str):
     scan = scan_or_404(token)
     if scan.is_completed:
         return redirect(_step_url(token, RESULT_STEP), code=303)
     if not may_open(scan, bank, step):
         return redirect(_step_url(token, next_step(scan, bank)), code=303)
-
     stored = scan.profile if step == PROFILE_STEP else scan.answers
-    if request.method == "GET":
-        form, items = _build_form(bank, step, None, stored)
-        return _render_step(bank, scan.token, step, form, items)
+    form, items = _build_form(bank, step, None, stored)
+    return _render_step(bank, scan.token, step, form, items)
 
-    form, items = _build_form(bank, step, request.form, {})
-    if not form_token_valid(token):
-        # Nothing is stored; the choices come back on the page, with a fresh token.
-        return _render_step(bank, token, step, form, items, FORM_TOKEN_ERROR), 400
+
+def _store_step(bank: Bank, token: str, step: str, form, items):
+    """Store a step's answers; show the page again with its errors, or go on."""
+    scan = scan_or_404(token)
+    if scan.is_completed:
+        return redirect(_step_url(token, RESULT_STEP), code=303)
+    if not may_open(scan, bank, step):
+        return redirect(_step_url(token, next_step(scan, bank)), code=303)
+    steps = step_ids(bank)
     valid = form.validate()
     answers, profile = _split_values(bank, step, valid_data(form))
     # Keep every valid answer, even when another one on the page is missing.

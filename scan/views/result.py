@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy.exc import OperationalError
 
 from ..charts import bar_chart
 from ..contact import clean_contact
@@ -16,6 +17,7 @@ from ..scans import next_step
 from . import current_bank, current_catalogue, scan_or_404
 from .fields import contact_views
 from .leads import store_lead
+from .public import DATABASE_DOWN
 
 bp = Blueprint("result", __name__)
 
@@ -56,12 +58,22 @@ def result(token: str):
 @bp.route("/scan/<token>/contact", methods=["GET", "POST"])
 def contact(token: str):
     """Ask the werkplaats to get in touch, with explicit consent."""
+    form = build_contact_form(request.form if request.method == "POST" else None)
+    try:
+        return _contact(token, form)
+    except OperationalError:
+        # The database is down: show what was typed again, ready to be sent once it is back.
+        get_session().rollback()
+        page = _contact_page(token, form, None, form_error=DATABASE_DOWN)
+        return page, 503, {"Retry-After": "30"}
+
+
+def _contact(token: str, form):
     scan, redirect_response = _completed_scan_or_redirect(token)
     if redirect_response:
         return redirect_response
     if request.method == "GET" and scan.lead is not None:
         return redirect(journey_url("result.contact_sent", token=token), code=303)
-    form = build_contact_form(request.form if request.method == "POST" else None)
     status, conflict, form_error = 200, False, None
     if request.method == "POST" and not form_token_valid(token):
         status, form_error = 400, FORM_TOKEN_ERROR
@@ -75,7 +87,11 @@ def contact(token: str):
                 return redirect(journey_url("result.contact_sent", token=token), code=303)
         else:
             status = 422
-    result = present_result(scan, current_bank(), current_catalogue())
+    werkplaats = present_result(scan, current_bank(), current_catalogue()).werkplaats
+    return _contact_page(token, form, werkplaats, conflict, form_error), status
+
+
+def _contact_page(token: str, form, werkplaats, conflict: bool = False, form_error=None) -> str:
     fields = contact_views(form)
     return render_template(
         "result/contact.html",
@@ -83,9 +99,9 @@ def contact(token: str):
         errors=[f for f in fields if f.error],
         conflict=conflict,
         form_error=form_error,
-        werkplaats=result.werkplaats,
+        werkplaats=werkplaats,
         token=token,
-    ), status
+    )
 
 
 @bp.get("/scan/<token>/contact/verstuurd")

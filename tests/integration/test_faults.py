@@ -1,0 +1,97 @@
+"""Faults: a database that is down or locked costs the ondernemer nothing they typed."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from sqlalchemy import text
+
+from scan.db import database
+from tests.journey import start_scan, step_formdata
+from tests.strategies import best_answer
+
+
+def checked(html: str, name: str) -> set[str]:
+    return set(re.findall(rf'name="{re.escape(name)}" value="([^"]+)"\s+checked', html))
+
+
+@pytest.fixture
+def down_app(make_app, tmp_path):
+    # A SQLite file in a folder that does not exist cannot be opened: the database is down.
+    return make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'weg' / 'scan.db'}")
+
+
+def test_step_posted_while_the_database_is_down_comes_back_with_the_answers(down_app, bank):
+    client = down_app.test_client()
+    theme = bank.themes[0]
+    data = step_formdata(bank, theme.id)
+    response = client.post("/scan/" + "t" * 43 + f"/{theme.id}", data=data)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    html = response.get_data(as_text=True)
+    assert "verstuur het formulier over een minuut opnieuw" in html
+    for question in theme.questions:
+        expected = best_answer(question)
+        assert checked(html, question.id) == (
+            set(expected) if isinstance(expected, list) else {expected}
+        )
+    assert 'name="form_token"' in html  # ready to be sent again
+
+
+def test_contact_posted_while_the_database_is_down_keeps_what_was_typed(down_app):
+    client = down_app.test_client()
+    response = client.post(
+        "/scan/" + "t" * 43 + "/contact",
+        data={
+            "name": "Noor",
+            "company": "Noor Bloemen",
+            "email": "noor@bloemen.test",
+            "consent": "ja",
+        },
+    )
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    html = response.get_data(as_text=True)
+    assert 'value="Noor Bloemen"' in html and 'value="noor@bloemen.test"' in html
+
+
+def test_other_pages_answer_a_dutch_503_with_retry_after(down_app):
+    for url in ("/api/v1/werkplaatsen", "/scan/" + "t" * 43 + "/resultaat"):
+        response = down_app.test_client().get(url)
+        assert response.status_code == 503, url
+        assert response.headers["Retry-After"] == "30"
+
+
+def _hold_lock(app, ready: threading.Event, release: threading.Event) -> None:
+    """Keep the scans table locked in another connection until released."""
+    engine = database(app).engine
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN EXCLUSIVE")
+        else:
+            connection.execute(text("BEGIN"))
+            connection.execute(text("LOCK TABLE scans IN ACCESS EXCLUSIVE MODE"))
+        ready.set()
+        release.wait(30)
+        connection.rollback()
+
+
+def test_a_locked_database_answers_503_and_the_same_post_works_afterwards(make_app, bank):
+    app = make_app(DATABASE_TIMEOUT=0.3)
+    client = app.test_client()
+    token = start_scan(client)
+    data = step_formdata(bank, "profiel")
+    ready, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_lock, args=(app, ready, release))
+    holder.start()
+    try:
+        assert ready.wait(10)
+        locked = client.post(f"/scan/{token}/profiel", data=data)
+        assert locked.status_code == 503
+        assert checked(locked.get_data(as_text=True), "sector") == {data["sector"]}
+    finally:
+        release.set()
+        holder.join(10)
+    again = client.post(f"/scan/{token}/profiel", data=data)
+    assert again.status_code == 303  # sent again once the lock is gone: stored
