@@ -1,0 +1,315 @@
+"""Requests per second and latency of the real app next to a bare Flask app, both on gunicorn.
+
+Starts gunicorn (2 sync workers) twice on loopback: once with the scan on a seeded database
+(werkplaatsen, N leads for the staff inbox, a scan in progress and a completed one), once with
+bench/hello_app.py, which answers "hello". wrk (Debian package `wrk`) drives each endpoint for a
+few seconds with a fixed number of connections; the table shows requests/s, p50/p95/p99
+latency, errors, and the ratio to the bare app's GET or POST.
+
+Targets (issue "Speed, load, faults and hostile input"): GET pages at least 0.6 of the bare
+app, POSTs at least 0.35, the staff inbox at least 0.25 with p95 under 50 ms, no errors.
+
+Usage, from the project root (apt-get install -y wrk first):
+
+    .venv/bin/python bench/throughput.py                     # SQLite
+    .venv/bin/python bench/throughput.py --database-url postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/throughput.py --leads 100000 --duration 10 --connections 8
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import inbox_100k  # noqa: E402
+
+import scan  # noqa: E402
+from scan.db import database  # noqa: E402
+from scan.migrate import upgrade_to_head  # noqa: E402
+from scan.scans import step_ids  # noqa: E402
+from tests.journey import step_formdata  # noqa: E402
+from tests.strategies import answers_for, lowest_answer, valid_profile  # noqa: E402
+
+SECRET = "bench-secret-key-0123456789-0123456789-abcdef"
+LUA = """
+local method, body, ctype = "{method}", {body}, "{ctype}"
+request = function()
+  return wrk.format(method, nil, {{["Content-Type"] = ctype, ["Cookie"] = "{cookie}"}}, body)
+end
+done = function(summary, latency, requests)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout
+  io.write(string.format("RESULT %f %f %f %f %d %d\\n", summary.requests / summary.duration * 1e6,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    errors, summary.requests))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(app_spec: str, env: dict, workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app_spec,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/", timeout=2):
+                return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    sys.exit(f"gunicorn {app_spec} did not start")
+
+
+def run_wrk(url: str, method: str, body: str | None, ctype: str, cookie: str, args) -> dict:
+    script = LUA.format(
+        method=method, body=json.dumps(body) if body else "nil", ctype=ctype, cookie=cookie
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        done = subprocess.run(
+            ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "-s", handle.name, url],
+            capture_output=True,
+            text=True,
+            timeout=args.duration + 60,
+        )
+    finally:
+        os.unlink(handle.name)
+    match = re.search(r"RESULT (\S+) (\S+) (\S+) (\S+) (\d+) (\d+)", done.stdout)
+    if not match:
+        sys.exit(f"wrk gave no result for {url}:\n{done.stdout}\n{done.stderr}")
+    rps, p50, p95, p99, errors, total = match.groups()
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+    return {
+        "rps": float(rps),
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+        "errors": int(errors) + (int(non_2xx.group(1)) if non_2xx else 0),
+        "requests": int(total),
+    }
+
+
+def prepare(app, leads: int) -> dict:
+    """Seed the database; return tokens, a form body per step and a staff cookie's value."""
+    inbox_100k.seed(app, leads, 2026)
+    emails = inbox_100k.make_staff(app)
+    bank = app.extensions["scan.bank"]
+    client = app.test_client()
+    start = client.post("/scan")
+    token = start.headers["Location"].split("/")[-2]
+    steps = step_ids(bank)
+    from scan.forgery import issue_form_token
+
+    with app.test_request_context():
+        form_token = issue_form_token(token)
+    bodies = {}
+    for step in steps:
+        data = {**step_formdata(bank, step, lowest_answer), "form_token": form_token}
+        bodies[step] = urllib.parse.urlencode(data, doseq=True)
+        if step != steps[-1]:
+            assert client.post(f"/scan/{token}/{step}", data=data).status_code == 303
+    body = {"answers": answers_for(bank, lowest_answer), "profile": valid_profile(bank)}
+    done = client.post("/api/v1/scans", json=body).get_json()["token"]
+    database(app).engine.dispose()
+    return {
+        "draft": token,
+        "theme": steps[1],
+        "bodies": bodies,
+        "completed": done,
+        "api_body": json.dumps(body),
+        "staff_email": emails["medewerker"],
+    }
+
+
+def staff_cookie(base: str, email: str) -> str:
+    """Sign in through the real form on the running server; return the Cookie header value."""
+    import http.client
+
+    host = urllib.parse.urlsplit(base).netloc
+    connection = http.client.HTTPConnection(host, timeout=10)
+    connection.request("GET", "/medewerkers/inloggen")
+    response = connection.getresponse()
+    page = response.read().decode()
+    signin = re.search(r"scan_signin=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
+    form = urllib.parse.urlencode(
+        {"email": email, "password": inbox_100k.PASSWORD, "csrf_token": token}
+    )
+    connection.request(
+        "POST",
+        "/medewerkers/inloggen",
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"scan_signin={signin}",
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    cookies = " ".join(response.headers.get_all("Set-Cookie") or [])
+    match = re.search(r"scan_staff=([^;]+)", cookies)
+    if response.status != 303 or not match:
+        sys.exit(f"signing in to the staff area failed: {response.status}")
+    return f"scan_staff={match.group(1)}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--leads", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install -y wrk")
+    tmp = tempfile.mkdtemp()
+    url = (
+        inbox_100k.fresh_postgres(args.database_url)
+        if args.database_url
+        else f"sqlite:///{tmp}/throughput.db"
+    )
+    config = {
+        "SCAN_ENV": "production",
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": url,
+        "MAIL_NATIONAL_INBOX": "leads@bench.test",
+    }
+    app = scan.create_app(config)
+    upgrade_to_head(app)
+    data = prepare(app, args.leads)
+    env = {
+        **os.environ,
+        **{k: str(v) for k, v in config.items()},
+        "SIGNIN_RATE_LIMIT": "100000 per minute",
+    }
+    servers = []
+    try:
+        hello, hello_base = start_gunicorn(
+            "hello_app:app", {**env, "PYTHONPATH": str(ROOT / "bench")}, args.workers
+        )
+        servers.append(hello)
+        baseline = {
+            "GET": run_wrk(hello_base + "/", "GET", None, "text/plain", "", args),
+            "POST": run_wrk(
+                hello_base + "/", "POST", "x=1", "application/x-www-form-urlencoded", "", args
+            ),
+        }
+        hello.terminate()
+        hello.wait(30)
+        real, base = start_gunicorn("scan:create_app()", env, args.workers)
+        servers.append(real)
+        cookie = staff_cookie(base, data["staff_email"])
+        theme, token = data["theme"], data["draft"]
+        form = "application/x-www-form-urlencoded"
+        endpoints = [
+            ("landing", "GET", "/", None, form, "", 0.6),
+            ("theme step GET", "GET", f"/scan/{token}/{theme}", None, form, "", 0.6),
+            (
+                "theme step POST",
+                "POST",
+                f"/scan/{token}/{theme}",
+                data["bodies"][theme],
+                form,
+                "",
+                0.35,
+            ),
+            ("result page", "GET", f"/scan/{data['completed']}/resultaat", None, form, "", 0.6),
+            (
+                "API POST /scans",
+                "POST",
+                "/api/v1/scans",
+                data["api_body"],
+                "application/json",
+                "",
+                0.35,
+            ),
+            (
+                "staff inbox",
+                "GET",
+                "/medewerkers/aanvragen?status=intake",
+                None,
+                form,
+                cookie,
+                0.25,
+            ),
+        ]
+        print(
+            f"\nbare Flask 'hello': GET {baseline['GET']['rps']:.0f} req/s, "
+            f"POST {baseline['POST']['rps']:.0f} req/s ({args.workers} gunicorn workers, "
+            f"wrk {args.connections} connections, {args.duration} s per endpoint)\n"
+        )
+        print(
+            f"{'endpoint':<20}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+            f"{'errors':>8}{'ratio':>7}{'target':>8}"
+        )
+        failures = []
+        for name, method, path, body, ctype, cookie_value, target in endpoints:
+            result = run_wrk(base + path, method, body, ctype, cookie_value, args)
+            ratio = result["rps"] / baseline[method]["rps"]
+            ok = ratio >= target and result["errors"] == 0
+            if name == "staff inbox" and result["p95"] >= 50:
+                ok = False
+            if not ok:
+                failures.append(name)
+            print(
+                f"{name:<20}{result['rps']:>8.0f}{result['p50']:>8.1f}{result['p95']:>8.1f}"
+                f"{result['p99']:>8.1f}{result['errors']:>8}{ratio:>7.2f}{target:>8.2f}"
+                f"{'' if ok else '  BELOW TARGET'}"
+            )
+        verdict = "all at or above target" if not failures else "below: " + ", ".join(failures)
+        print(f"\n{verdict}")
+        return 1 if failures else 0
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                server.terminate()
+                server.wait(30)
+        database(app).engine.dispose()
+        if args.database_url:
+            inbox_100k.drop_postgres(args.database_url)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
