@@ -29,11 +29,16 @@ class CrossSiteRequest(Forbidden):
 
 
 def is_cross_site() -> bool:
-    """Tell whether this request was sent by a page of another site."""
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        return True
+    """Tell whether this request was sent by a page of another site.
+
+    Sec-Fetch-Site is the browser's own verdict and wins when present. Origin is the fallback
+    for older browsers; "null" (a privacy-restricted context) tells nothing either way.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site:
+        return site == "cross-site"
     origin = request.headers.get("Origin")
-    if origin is None:
+    if origin is None or origin == "null":
         return False
     # Compare hosts, not schemes: behind a proxy that ends TLS the app may see plain http.
     return urlsplit(origin).netloc != request.host

@@ -31,8 +31,9 @@ def _add_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    # The scan token sits in the URL: never leak it to another site through Referer.
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # The scan token sits in the URL: never leak it to another site through Referer. Within
+    # our own site the referrer may go along, which also keeps Origin real on form posts.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.path.startswith(("/scan/", "/embed/scan/", "/api/v1/scans")):
         response.headers["Cache-Control"] = "no-store"

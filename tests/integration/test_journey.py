@@ -264,7 +264,7 @@ def test_journey_sets_no_cookie_and_forbids_caching_and_framing(client, bank):
         assert "Set-Cookie" not in response.headers
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
         assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
-        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Referrer-Policy"] == "same-origin"
     for response in responses[2:]:
         assert response.headers["Cache-Control"] == "no-store"
     assert client.get_cookie("session") is None

@@ -330,7 +330,21 @@ def test_forms_posted_by_another_site_are_refused(client, bank):
     assert client.post("/scan", headers=forged).status_code == 403
     assert count(client.application, Lead) == 0
     assert client.get(f"/scan/{token}/resultaat").status_code == 200  # nothing was erased
-    # The same forms from our own pages work.
+    # Origin "null" (sent by privacy-restricted contexts) decides nothing: Sec-Fetch-Site does.
+    assert (
+        client.post(
+            f"/scan/{token}/verwijderen", headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"}
+        ).status_code
+        == 403
+    )
+    # The same forms from our own pages work, also when the browser hides the origin.
+    hidden = client.post(
+        f"/scan/{token}/contact",
+        data={**CONTACT, "consent": "ja", "email": "x"},
+        headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+    )
+    assert hidden.status_code == 422  # got through to validation
+
     same = {"Origin": "http://scan.test", "Sec-Fetch-Site": "same-origin"}
     assert (
         client.post(
