@@ -59,7 +59,7 @@ payloads = st.one_of(
 
 
 @settings(
-    max_examples=400,
+    max_examples=1500,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -95,7 +95,7 @@ form_values = st.one_of(
 
 
 @settings(
-    max_examples=150,
+    max_examples=500,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
