@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -75,20 +76,25 @@ def _profile_field(item: ProfileItem) -> Field:
     )
 
 
-def _form(fields: dict[str, Field], formdata: MultiDict | None, data: dict[str, Any]) -> Form:
-    """Make a form class with these fields and fill it from the request or stored data."""
-    return type("StepForm", (Form,), fields)(formdata=formdata, data=data)
+@cache
+def _theme_form_class(theme: Theme) -> type[Form]:
+    # The bank never changes while the app runs, so each step's form class is made once.
+    return type("ThemeForm", (Form,), {q.id: _question_field(q) for q in theme.all_questions})
+
+
+@cache
+def _profile_form_class(bank: Bank) -> type[Form]:
+    return type("ProfileForm", (Form,), {item.id: _profile_field(item) for item in bank.profile})
 
 
 def build_theme_form(theme: Theme, formdata: MultiDict | None, data: dict[str, Any]) -> Form:
     """Build the form of one theme step, filled from the request or from stored answers."""
-    fields = {q.id: _question_field(q) for q in theme.all_questions}
-    return _form(fields, formdata, data)
+    return _theme_form_class(theme)(formdata=formdata, data=data)
 
 
 def build_profile_form(bank: Bank, formdata: MultiDict | None, data: dict[str, Any]) -> Form:
     """Build the form of the profile step."""
-    return _form({item.id: _profile_field(item) for item in bank.profile}, formdata, data)
+    return _profile_form_class(bank)(formdata=formdata, data=data)
 
 
 def valid_data(form: Form) -> dict[str, Any]:

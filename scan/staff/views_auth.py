@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import TooManyRequests
 
 from ..db import get_session
 from ..models import utcnow
@@ -45,6 +46,8 @@ def sign_in():
     error = None
     status = 200
     if request.method == "POST":
+        if _over_the_limit():
+            raise TooManyRequests
         session = get_session()
         outcome = attempt_sign_in(session, email, request.form.get("password", ""), utcnow())
         if outcome.outcome == "ok":
@@ -94,19 +97,23 @@ def sign_out():
 
 
 def init_rate_limit(app) -> None:
-    """Limit sign-in attempts per client address, with counters in the configured storage."""
-    from flask_limiter import Limiter
-    from flask_limiter.util import get_remote_address
+    """Limit sign-in attempts per client address, with counters in the configured storage.
 
-    limiter = Limiter(
-        get_remote_address,
-        app=app,
-        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
-        default_limits=[],
-        headers_enabled=False,
+    The `limits` library (the engine under Flask-Limiter) is used directly, so only the
+    sign-in post pays for the check, not every request of the app.
+    """
+    from limits import parse_many, storage, strategies
+
+    counters = storage.storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    app.extensions["scan.signin_limit"] = (
+        strategies.MovingWindowRateLimiter(counters),
+        parse_many(app.config["SIGNIN_RATE_LIMIT"]),
     )
-    # Each app gets its own limiter and its own wrapped copy of the view.
-    app.view_functions["auth.sign_in"] = limiter.limit(
-        app.config["SIGNIN_RATE_LIMIT"], methods=["POST"]
-    )(app.view_functions["auth.sign_in"])
-    app.extensions["scan.limiter"] = limiter
+
+
+def _over_the_limit() -> bool:
+    """Count this sign-in attempt; tell whether the client address is over a limit."""
+    limiter, limits = current_app.extensions["scan.signin_limit"]
+    # The address is only a key in the (memory or Redis) counters, never stored in the database.
+    address = request.remote_addr or "unknown"
+    return not all([limiter.hit(limit, "signin", address) for limit in limits])

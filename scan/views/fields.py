@@ -9,7 +9,7 @@ from wtforms import Form
 from ..content import Option, ProfileItem, Question
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OptionView:
     """One radio button or checkbox."""
 
@@ -20,7 +20,7 @@ class OptionView:
     exclusive: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class QuestionView:
     """One question as the template renders it."""
 
