@@ -36,7 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         load_all(app)
 
-    from . import db, embedding, errors, forgery, formatting, headers, logs
+    from . import db, embedding, errors, forgery, formatting, headers, inputs, logs
     from .cli import register_commands
     from .staff import cli as staff_cli
     from .staff import views_admin, views_auth, views_leads, views_reports
@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     headers.init_app(app)
     forgery.init_app(app)
+    inputs.init_app(app)
     errors.init_app(app)
     register_commands(app)
     app.register_blueprint(public.bp)

@@ -9,6 +9,28 @@ from sqlalchemy.orm import Session
 
 from .models import AuditEvent, StaffUser
 
+#: What each action code means, for the pages that show the log.
+ACTION_LABELS = {
+    "auth.signin": "ingelogd",
+    "auth.failed": "inloggen mislukt",
+    "auth.locked": "account geblokkeerd na te veel pogingen",
+    "lead.view": "contactgegevens bekeken",
+    "lead.note": "notitie toegevoegd",
+    "lead.status": "status gewijzigd",
+    "lead.reassign": "doorgestuurd naar een andere werkplaats",
+    "export": "aanvragen geëxporteerd",
+    "user.create": "account aangemaakt",
+    "user.update": "account gewijzigd",
+    "user.unlock": "account gedeblokkeerd",
+    "werkplaats.create": "werkplaats toegevoegd",
+    "werkplaats.update": "werkplaats gewijzigd",
+}
+
+
+def action_label(action: str) -> str:
+    """Return the Dutch description of an audit action (the code itself if unknown)."""
+    return ACTION_LABELS.get(action, action)
+
 
 def record(
     session: Session,

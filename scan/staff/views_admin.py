@@ -12,7 +12,7 @@ from ..db import get_session
 from ..models import Werkplaats, utcnow
 from ..werkplaatsen import all_werkplaatsen
 from .admin_forms import check_account, check_werkplaats
-from .audit import recent_events, record
+from .audit import ACTION_LABELS, recent_events, record
 from .auth import count_admins, end_all_sessions, hash_password, is_locked
 from .models import StaffUser
 from .web import admin_required, current_user, init_blueprint
@@ -187,4 +187,6 @@ def audit():
     """Show the newest audit events, optionally of one action."""
     action = request.args.get("actie", "")[:40] or None
     events = get_session().scalars(recent_events(action).limit(AUDIT_PAGE)).all()
-    return render_template("staff/admin_audit.html", events=events, action=action or "")
+    return render_template(
+        "staff/admin_audit.html", events=events, action=action or "", action_labels=ACTION_LABELS
+    )

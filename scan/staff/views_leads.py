@@ -109,7 +109,12 @@ def _streamed_csv(query):
     """Yield the CSV from a session of its own: the request's session commits before the
     body is streamed, and a large export should not sit in memory."""
     with database().sessions() as session:
-        yield from to_csv(session.scalars(query.execution_options(yield_per=500)))
+        leads = session.scalars(query.execution_options(yield_per=500))
+        try:
+            yield from to_csv(leads)
+        finally:
+            # Also when the download is broken off: close the server-side cursor properly.
+            leads.close()
 
 
 def _lead_or_404(lead_id: int) -> Lead:

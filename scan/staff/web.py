@@ -11,6 +11,7 @@ from werkzeug.exceptions import BadRequest
 
 from ..db import get_session
 from ..models import utcnow
+from .audit import action_label
 from .auth import csrf_token, csrf_valid, resume_session
 from .models import StaffUser
 
@@ -75,7 +76,13 @@ def init_blueprint(bp: Blueprint) -> None:
     """Give a staff blueprint the user loading, CSRF check and no-store caching."""
     bp.before_request(_load_user_and_check_csrf)
     bp.after_request(_finish)
-    bp.context_processor(lambda: {"staff_user": current_user(), "form_token": form_token})
+    bp.context_processor(
+        lambda: {
+            "staff_user": current_user(),
+            "form_token": form_token,
+            "action_label": action_label,
+        }
+    )
 
 
 def _load_user_and_check_csrf() -> Any:
