@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..content import Bank
@@ -152,13 +152,13 @@ def statistics(session: Session, bank: Bank, scope: str | None, now: datetime) -
     weeks = [(label, scan_weeks.count(label), lead_weeks.count(label)) for label in labels]
 
     intakes = sum(count for key, count in status_counts.items() if key not in ("new", "declined"))
-    tracks = dict(
-        session.execute(
-            _scoped(
-                select(Lead.track, func.count()).group_by(Lead.track), Lead.werkplaats_id, scope
-            )
-        ).all()
-    )
+
+    def on_track(name: str) -> int:
+        # The track is kept when a lead is done; a lead in that status counts as well.
+        condition = or_(Lead.track == name, Lead.status == name)
+        query = select(func.count()).select_from(Lead).where(condition)
+        return session.scalar(_scoped(query, Lead.werkplaats_id, scope)) or 0
+
     return Statistics(
         scans=scans,
         leads=leads,
@@ -169,6 +169,6 @@ def statistics(session: Session, bank: Bank, scope: str | None, now: datetime) -
         weeks=weeks,
         reached=scans,
         intakes=intakes,
-        trained=tracks.get("training", 0),
-        trajecten=tracks.get("traject", 0),
+        trained=on_track("training"),
+        trajecten=on_track("traject"),
     )
