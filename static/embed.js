@@ -1,6 +1,6 @@
 /*! Digitale scan voor ondernemers: embed for partner sites. No dependencies, no cookies.
  *
- *   <script src="https://<host>/static/embed.js" data-partner="kvk" async></script>
+ *   <script src="(address of the scan)/static/embed.js" data-partner="kvk" async></script>
  *
  * Options (data- attributes on the script tag):
  *   data-partner   your partner id, so scans and leads are attributed to you (required)
