@@ -88,6 +88,12 @@ class Result:
     traject_themes: tuple[str, ...]
     werkplaats: WerkplaatsView | None
 
+    @property
+    def traject_titles(self) -> str:
+        """The themes a traject is advised for, in words: 'data, x en automatisering'."""
+        titles = [t.title.lower() for t in self.themes if t.theme_id in self.traject_themes]
+        return " en ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles)
+
 
 def werkplaats_view(werkplaats: Werkplaats | None, distance_km: float | None):
     """Describe a werkplaats with the distance rounded to one decimal, or None."""

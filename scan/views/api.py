@@ -14,7 +14,7 @@ from ..content import Bank
 from ..db import get_session
 from ..leads import LeadConflict
 from ..models import Scan
-from ..results import WerkplaatsView, present_result
+from ..results import WerkplaatsView, present_result, werkplaats_view
 from ..scans import store_submission
 from ..views import current_bank, current_catalogue, scan_or_404
 from ..werkplaatsen import all_werkplaatsen
@@ -196,8 +196,8 @@ def create_lead(token: str):
         return _errors(
             {"lead": "Voor deze scan is al om contact gevraagd, met andere gegevens."}, 409
         )
-    result = present_result(scan, current_bank(), current_catalogue())
-    return jsonify({"status": "received", "werkplaats": werkplaats_document(result.werkplaats)}), (
+    werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
+    return jsonify({"status": "received", "werkplaats": werkplaats_document(werkplaats)}), (
         201 if created else 200
     )
 

@@ -12,7 +12,7 @@ from ..embedding import journey_url
 from ..forgery import FORM_TOKEN_ERROR, form_token_valid
 from ..forms import build_contact_form
 from ..leads import LeadConflict
-from ..results import present_result
+from ..results import present_result, werkplaats_view
 from ..scans import next_step
 from . import current_bank, current_catalogue, scan_or_404
 from .fields import contact_views
@@ -87,7 +87,7 @@ def _contact(token: str, form):
                 return redirect(journey_url("result.contact_sent", token=token), code=303)
         else:
             status = 422
-    werkplaats = present_result(scan, current_bank(), current_catalogue()).werkplaats
+    werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
     return _contact_page(token, form, werkplaats, conflict, form_error), status
 
 
@@ -110,9 +110,9 @@ def contact_sent(token: str):
     scan = scan_or_404(token)
     if scan.lead is None:
         return redirect(journey_url("result.contact", token=token), code=303)
-    result = present_result(scan, current_bank(), current_catalogue())
+    werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
     return render_template(
-        "result/contact_sent.html", lead=scan.lead, werkplaats=result.werkplaats, token=token
+        "result/contact_sent.html", lead=scan.lead, werkplaats=werkplaats, token=token
     )
 
 
