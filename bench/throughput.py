@@ -200,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--only", action="append", help="measure only this endpoint (repeatable), e.g. 'landing'"
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install -y wrk")
@@ -284,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{'errors':>8}{'ratio':>7}{'target':>8}"
         )
         failures = []
+        if args.only:
+            endpoints = [e for e in endpoints if e[0] in args.only]
         for name, method, path, body, ctype, cookie_value, target in endpoints:
             result = run_wrk(base + path, method, body, ctype, cookie_value, args)
             ratio = result["rps"] / baseline[method]["rps"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from .sqlite_writes import SerialisedWritesConnection
 
 
 class Base(DeclarativeBase):
@@ -38,7 +40,9 @@ def make_engine(url: str, timeout: float = 10) -> Engine:
     after it the request fails with OperationalError and the ondernemer sees a 503 page.
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": timeout})
+        engine = create_engine(
+            url, connect_args={"timeout": timeout, "factory": SerialisedWritesConnection}
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     milliseconds = int(timeout * 1000)
@@ -84,7 +88,21 @@ def get_session() -> Session:
     return g.db_session
 
 
+def read_connection() -> Connection:
+    """Return this request's connection for plain reads, opening it on first use.
+
+    Pages that only show a scan read it with one Core query; a whole ORM session would cost
+    more than the query itself.
+    """
+    if "db_read" not in g:
+        g.db_read = database().engine.connect()
+    return g.db_read
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+    connection = g.pop("db_read", None)
+    if connection is not None:
+        connection.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -76,25 +75,33 @@ def _profile_field(item: ProfileItem) -> Field:
     )
 
 
-@cache
-def _theme_form_class(theme: Theme) -> type[Form]:
-    # The bank never changes while the app runs, so each step's form class is made once.
-    return type("ThemeForm", (Form,), {q.id: _question_field(q) for q in theme.all_questions})
+# The bank never changes while the app runs, so each step's form class is made once. The
+# classes are kept by the content object's identity: looking a pydantic model up by value
+# compares it field by field, which cost more than building the form.
+_FORM_CLASSES: dict[int, tuple[object, type[Form]]] = {}
 
 
-@cache
-def _profile_form_class(bank: Bank) -> type[Form]:
-    return type("ProfileForm", (Form,), {item.id: _profile_field(item) for item in bank.profile})
+def _form_class(content: Theme | Bank, make) -> type[Form]:
+    kept = _FORM_CLASSES.get(id(content))
+    if kept is None or kept[0] is not content:
+        if len(_FORM_CLASSES) >= 64:  # tests make many apps; one process serves one bank
+            _FORM_CLASSES.clear()
+        kept = _FORM_CLASSES[id(content)] = (content, make())
+    return kept[1]
 
 
 def build_theme_form(theme: Theme, formdata: MultiDict | None, data: dict[str, Any]) -> Form:
     """Build the form of one theme step, filled from the request or from stored answers."""
-    return _theme_form_class(theme)(formdata=formdata, data=data)
+    fields = lambda: {q.id: _question_field(q) for q in theme.all_questions}  # noqa: E731
+    form_class = _form_class(theme, lambda: type("ThemeForm", (Form,), fields()))
+    return form_class(formdata=formdata, data=data)
 
 
 def build_profile_form(bank: Bank, formdata: MultiDict | None, data: dict[str, Any]) -> Form:
     """Build the form of the profile step."""
-    return _profile_form_class(bank)(formdata=formdata, data=data)
+    fields = lambda: {item.id: _profile_field(item) for item in bank.profile}  # noqa: E731
+    form_class = _form_class(bank, lambda: type("ProfileForm", (Form,), fields()))
+    return form_class(formdata=formdata, data=data)
 
 
 def valid_data(form: Form) -> dict[str, Any]:

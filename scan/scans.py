@@ -85,7 +85,10 @@ def mark_done(scan: Scan, step: str) -> None:
 def complete(session: Session, scan: Scan, bank: Bank, catalogue: Catalogue) -> ScanScore:
     """Score the draft's answers, route it to a werkplaats, choose advice; freeze the result."""
     score = score_scan(bank, scan.answers)
-    werkplaats, found = route_pc4(session, scan.profile.get("postcode"))
+    # Reading the werkplaatsen must not flush the scan's pending changes: the write, and with
+    # it SQLite's write lock, waits for the commit at the end of the request.
+    with session.no_autoflush:
+        werkplaats, found = route_pc4(session, scan.profile.get("postcode"))
     scan.werkplaats = werkplaats
     scan.werkplaats_id = werkplaats.id if werkplaats else None
     scan.distance_km = found.distance_km if found else None
@@ -138,10 +141,16 @@ def store_submission(
     partner: str | None,
 ) -> Scan:
     """Store a complete set of answers in one go (the API's path) and score it."""
-    scan = create_draft(session, bank, partner)
-    save_answers(scan, answers, profile)
-    for step in step_ids(bank):
-        mark_done(scan, step)
+    scan = Scan(
+        token=new_token(),
+        bank_version=bank.version,
+        partner=partner,
+        answers=dict(answers),
+        profile=dict(profile),
+        steps_done=step_ids(bank),
+    )
+    # Scored and routed before it joins the session, so storing it is a single INSERT.
     complete(session, scan, bank, catalogue)
+    session.add(scan)
     session.flush()
     return scan

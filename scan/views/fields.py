@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from markupsafe import Markup
 from wtforms import Form
 
 from ..content import Option, ProfileItem, Question
+from .fragments import cached_render
+
+#: Question states kept per worker (about 1.5 KB of HTML each).
+FRAGMENT_LIMIT = 4096
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class OptionView:
     """One radio button or checkbox."""
 
@@ -20,9 +27,9 @@ class OptionView:
     exclusive: bool
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class QuestionView:
-    """One question as the template renders it."""
+    """One question as the template renders it; hashable, so its HTML can be reused."""
 
     name: str
     text: str
@@ -50,19 +57,23 @@ def _options(name: str, options: tuple[Option, ...], chosen: set[str]) -> tuple[
     )
 
 
-def question_views(form: Form, items: tuple[Question | ProfileItem, ...]) -> list[QuestionView]:
-    """Describe the form's questions for the template, with chosen options and errors."""
+_KINDS = {"postcode": "postcode", "multiple": "checkbox"}
+
+
+def question_views(
+    items: tuple[Question | ProfileItem, ...],
+    values: Mapping[str, Any],
+    errors: Mapping[str, str] | None = None,
+) -> list[QuestionView]:
+    """Describe questions for the template, with the chosen options and any errors."""
     views = []
     for item in items:
-        field = form[item.id]
-        data = field.data
-        chosen = set(data) if isinstance(data, list) else {data} if data else set()
-        if item.type == "postcode":
-            kind = "postcode"
-        elif item.type == "multiple":
-            kind = "checkbox"
+        data = values.get(item.id)
+        if isinstance(data, list | tuple):
+            chosen = {str(v) for v in data}
         else:
-            kind = "radio"
+            chosen = {data} if isinstance(data, str) and data else set()
+        kind = _KINDS.get(item.type, "radio")
         views.append(
             QuestionView(
                 name=item.id,
@@ -70,11 +81,27 @@ def question_views(form: Form, items: tuple[Question | ProfileItem, ...]) -> lis
                 hint=item.hint,
                 kind=kind,
                 options=_options(item.id, item.options, chosen),
-                value=data if isinstance(data, str) else "",
-                error=field.errors[0] if field.errors else None,
+                # Only the postcode shows typed text; the rest is ids, so the key stays small.
+                value=data if kind == "postcode" and isinstance(data, str) else "",
+                error=(errors or {}).get(item.id),
             )
         )
     return views
+
+
+def form_values(form: Form) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return a posted form's values and its first error per field."""
+    values = {name: field.data for name, field in form._fields.items()}
+    errors = {name: field.errors[0] for name, field in form._fields.items() if field.errors}
+    return values, errors
+
+
+def render_questions(views: list[QuestionView]) -> Markup:
+    """Return the HTML of the questions; each distinct question state is rendered only once."""
+    return Markup("").join(
+        cached_render("partials/question.html", view, FRAGMENT_LIMIT, lambda view=view: {"q": view})
+        for view in views
+    )
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ from ..scans import (
     save_answers,
     step_ids,
 )
-from . import current_bank, current_catalogue, scan_or_404
-from .fields import question_views
+from . import current_bank, current_catalogue, scan_or_404, scan_record_or_404
+from .fields import form_values, question_views, render_questions
 
 bp = Blueprint("public", __name__)
 logger = logging.getLogger("scan.journey")
@@ -97,15 +97,25 @@ def start():
 @bp.get("/scan/<token>")
 def resume(token: str):
     """Continue a scan where the ondernemer left off."""
-    scan = scan_or_404(token)
+    scan = scan_record_or_404(token)
     return redirect(_step_url(token, next_step(scan, current_bank())), code=303)
 
 
-def _build_form(bank: Bank, step: str, formdata, data: dict):
+def _step_items(bank: Bank, step: str):
     if step == PROFILE_STEP:
-        return build_profile_form(bank, formdata, data), bank.profile
-    theme = bank.themes_by_id[step]
-    return build_theme_form(theme, formdata, data), theme.all_questions
+        return bank.profile
+    return bank.themes_by_id[step].all_questions
+
+
+def _build_form(bank: Bank, step: str, formdata):
+    if step == PROFILE_STEP:
+        return build_profile_form(bank, formdata, {}), bank.profile
+    return build_theme_form(bank.themes_by_id[step], formdata, {}), _step_items(bank, step)
+
+
+def _posted_views(form, items):
+    values, errors = form_values(form)
+    return question_views(items, values, errors)
 
 
 def _split_values(bank: Bank, step: str, values: dict) -> tuple[dict, dict]:
@@ -126,28 +136,28 @@ def step(token: str, step: str):
         return _show_step(bank, token, step)
     # The form is built before the database is touched: if the database is down, the
     # ondernemer's choices can still be shown again, ready to be sent once it is back.
-    form, items = _build_form(bank, step, request.form, {})
+    form, items = _build_form(bank, step, request.form)
     if not form_token_valid(token):
         # Nothing is stored; the choices come back on the page, with a fresh token.
-        return _render_step(bank, token, step, form, items, FORM_TOKEN_ERROR), 400
+        return _render_step(bank, token, step, _posted_views(form, items), FORM_TOKEN_ERROR), 400
     try:
         return _store_step(bank, token, step, form, items)
     except OperationalError:
         get_session().rollback()
         logger.warning("database unavailable while storing a step; the page is shown again")
-        page = _render_step(bank, token, step, form, items, DATABASE_DOWN)
+        page = _render_step(bank, token, step, _posted_views(form, items), DATABASE_DOWN)
         return page, 503, {"Retry-After": "30"}
 
 
 def _show_step(bank: Bank, token: str, step: str):
-    scan = scan_or_404(token)
+    scan = scan_record_or_404(token)
     if scan.is_completed:
         return redirect(_step_url(token, RESULT_STEP), code=303)
     if not may_open(scan, bank, step):
         return redirect(_step_url(token, next_step(scan, bank)), code=303)
+    # No form object is needed to show stored answers: the views are made from them directly.
     stored = scan.profile if step == PROFILE_STEP else scan.answers
-    form, items = _build_form(bank, step, None, stored)
-    return _render_step(bank, scan.token, step, form, items)
+    return _render_step(bank, scan.token, step, question_views(_step_items(bank, step), stored))
 
 
 def _store_step(bank: Bank, token: str, step: str, form, items):
@@ -176,7 +186,7 @@ def _store_step(bank: Bank, token: str, step: str, form, items):
         valid = False
     if not valid:
         session.commit()
-        return _render_step(bank, scan.token, step, form, items), 422
+        return _render_step(bank, scan.token, step, _posted_views(form, items)), 422
     mark_done(scan, step)
     if index == len(steps) - 1:
         complete(session, scan, bank, current_catalogue())
@@ -184,10 +194,9 @@ def _store_step(bank: Bank, token: str, step: str, form, items):
     return redirect(_step_url(token, next_step(scan, bank)), code=303)
 
 
-def _render_step(bank: Bank, token: str, step: str, form, items, form_error: str | None = None):
+def _render_step(bank: Bank, token: str, step: str, questions, form_error: str | None = None):
     steps = step_ids(bank)
     index = steps.index(step)
-    questions = question_views(form, items)
     theme = bank.themes_by_id.get(step)
     return render_template(
         "public/step.html",
@@ -195,7 +204,7 @@ def _render_step(bank: Bank, token: str, step: str, form, items, form_error: str
         intro=theme.intro if theme else None,
         number=index + 1,
         total=len(steps),
-        questions=questions,
+        questions_html=render_questions(questions),
         errors=[q for q in questions if q.error],
         action=_step_url(token, step),
         token=token,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy.exc import OperationalError
 
 from ..charts import bar_chart
@@ -13,14 +14,18 @@ from ..forgery import FORM_TOKEN_ERROR, form_token_valid
 from ..forms import build_contact_form
 from ..leads import LeadConflict
 from ..results import present_result, werkplaats_view
+from ..scan_reads import ScanRecord
 from ..scans import next_step
-from . import current_bank, current_catalogue, scan_or_404
+from . import current_bank, current_catalogue, scan_or_404, scan_record_or_404
 from .fields import contact_views
+from .fragments import cached_render
 from .leads import store_lead
 from .public import DATABASE_DOWN
 
 bp = Blueprint("result", __name__)
 
+#: Completed results whose scores and advice each worker keeps rendered (about 15 KB each).
+RESULTS_KEPT = 512
 #: Beyond this distance the result page says plainly that the werkplaats is not close by.
 FAR_KM = 40
 
@@ -36,23 +41,37 @@ def _completed_scan_or_redirect(token: str):
 @bp.get("/scan/<token>/resultaat")
 def result(token: str):
     """Show the scored result with advice, route and the nearest werkplaats."""
-    scan, redirect_response = _completed_scan_or_redirect(token)
-    if redirect_response:
-        return redirect_response
-    result = present_result(scan, current_bank(), current_catalogue())
-    chart = bar_chart([(t.title, t.score) for t in result.themes])
+    scan = scan_record_or_404(token)
+    if not scan.is_completed:
+        step = next_step(scan, current_bank())
+        return redirect(journey_url("public.step", token=token, step=step), code=303)
+    werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
     return render_template(
         "result/result.html",
-        result=result,
-        chart=chart,
-        far=bool(result.werkplaats and (result.werkplaats.distance_km or 0) > FAR_KM),
+        scores_and_advice=_scores_and_advice(scan),
+        werkplaats=werkplaats,
+        far=bool(werkplaats and (werkplaats.distance_km or 0) > FAR_KM),
         has_postcode=bool(scan.profile.get("postcode")),
-        lead=scan.lead,
-        rules=current_catalogue().rules.traject,
+        lead=scan.has_lead,
         token=token,
         # The link to keep points at the full site: it outlives the partner page.
         result_url=url_for("result.result", token=token, _external=True),
     )
+
+
+def _scores_and_advice(scan: ScanRecord) -> Markup:
+    """The result's scores, chart and advice: frozen at completion, so rendered once per scan."""
+
+    def context() -> dict:
+        result = present_result(scan, current_bank(), current_catalogue())
+        return {
+            "result": result,
+            "chart": bar_chart([(t.title, t.score) for t in result.themes]),
+            "rules": current_catalogue().rules.traject,
+        }
+
+    key = (scan.token, scan.completed_at)
+    return cached_render("result/_scores_and_advice.html", key, RESULTS_KEPT, context)
 
 
 @bp.route("/scan/<token>/contact", methods=["GET", "POST"])
