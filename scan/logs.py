@@ -33,6 +33,10 @@ def init_app(app: Flask) -> None:
     if not any(isinstance(h, StderrHandler) for h in root.handlers):
         root.addHandler(StderrHandler())
     root.setLevel(app.config["LOG_LEVEL"].upper())
+    # No format here or in gunicorn's uses the caller's file or line, so the logging module
+    # need not look them up for every record (the "Optimization" advice of the logging HOWTO).
+    logging._srcfile = None
+    logging.logThreads = False
     root.propagate = False
     app.before_request(_start_timer)
     app.after_request(_log_request)

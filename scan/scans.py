@@ -5,13 +5,14 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from .advice import Advice, recommend
 from .content import Bank
 from .content.advice import Catalogue
 from .models import Scan, utcnow
+from .scan_reads import ScanRecord
 from .scoring import ScanScore, score_scan
 from .werkplaatsen import route_pc4
 
@@ -54,13 +55,18 @@ def find_scan(session: Session, token: str) -> Scan | None:
     return session.scalar(scan_by_token(token))
 
 
-def next_step(scan: Scan, bank: Bank) -> str:
+def next_step(scan: Scan | ScanRecord, bank: Bank) -> str:
     """Return the first step not yet done, or the result step when all are done."""
-    done = set(scan.steps_done)
+    return first_open_step(scan.steps_done, bank)
+
+
+def first_open_step(steps_done: list[str], bank: Bank) -> str:
+    """Return the first step not in steps_done, or the result step when all are done."""
+    done = set(steps_done)
     return next((s for s in step_ids(bank) if s not in done), RESULT_STEP)
 
 
-def may_open(scan: Scan, bank: Bank, step: str) -> bool:
+def may_open(scan: Scan | ScanRecord, bank: Bank, step: str) -> bool:
     """Tell whether a step page may be shown: done steps and the next one, not beyond."""
     steps = step_ids(bank)
     if step not in steps:
@@ -76,10 +82,27 @@ def save_answers(scan: Scan, answers: dict[str, Any], profile: dict[str, Any]) -
     scan.profile = {**scan.profile, **profile}
 
 
-def mark_done(scan: Scan, step: str) -> None:
-    """Record that a step's page was sent without errors."""
-    if step not in scan.steps_done:
-        scan.steps_done = [*scan.steps_done, step]
+def sent_step(
+    scan: ScanRecord, answers: dict[str, Any], profile: dict[str, Any], done: str | None
+) -> dict[str, Any]:
+    """Return a draft's answers, profile and steps_done after a step's page was sent.
+
+    `done` is the step when its page had no errors, so a resumed scan continues after it.
+    """
+    steps_done = list(scan.steps_done)
+    if done is not None and done not in steps_done:
+        steps_done.append(done)
+    return {
+        "answers": {**scan.answers, **answers},
+        "profile": {**scan.profile, **profile},
+        "steps_done": steps_done,
+    }
+
+
+def update_draft(session: Session, scan_id: int, values: dict[str, Any]) -> None:
+    """Write a draft's new values (see sent_step) with one UPDATE, loading no ORM object."""
+    table = Scan.__table__
+    session.execute(update(table).where(table.c.id == scan_id).values(**values))
 
 
 def complete(session: Session, scan: Scan, bank: Bank, catalogue: Catalogue) -> ScanScore:

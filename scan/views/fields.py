@@ -12,8 +12,8 @@ from wtforms import Form
 from ..content import Option, ProfileItem, Question
 from .fragments import cached_render
 
-#: Question states kept per worker (about 1.5 KB of HTML each).
-FRAGMENT_LIMIT = 4096
+#: States of a step's questions kept per worker (about 10 KB of HTML each).
+FRAGMENT_LIMIT = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +96,30 @@ def form_values(form: Form) -> tuple[dict[str, Any], dict[str, str]]:
     return values, errors
 
 
-def render_questions(views: list[QuestionView]) -> Markup:
-    """Return the HTML of the questions; each distinct question state is rendered only once."""
-    return Markup("").join(
-        cached_render("partials/question.html", view, FRAGMENT_LIMIT, lambda view=view: {"q": view})
-        for view in views
+def _state(value: Any) -> str | tuple[str, ...] | None:
+    """The part of a stored or posted value that the question's HTML depends on."""
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value)
+    return value if isinstance(value, str) else None
+
+
+def questions_html(
+    items: tuple[Question | ProfileItem, ...],
+    values: Mapping[str, Any],
+    errors: Mapping[str, str] | None = None,
+) -> Markup:
+    """Return the HTML of a step's questions, rendered once per state of the whole step.
+
+    Everyone who opens a step for the first time sees the same empty questions, so their HTML
+    is rendered once per worker; question_views runs only when a state is new.
+    """
+    errors = errors or {}
+    key = tuple((item.id, _state(values.get(item.id)), errors.get(item.id)) for item in items)
+    return cached_render(
+        "partials/questions.html",
+        key,
+        FRAGMENT_LIMIT,
+        lambda: {"questions": question_views(items, values, errors)},
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app, request
 from markupsafe import Markup
 
 
@@ -33,3 +33,13 @@ def cached_render(
             cache.clear()
         html = cache[full_key] = Markup(template.render(context()))
     return html
+
+
+def asset_tags() -> Markup:
+    """The icon, stylesheet and script tags of every page; they vary with the script root only."""
+    return cached_render("partials/assets.html", request.script_root, 16, dict)
+
+
+def init_app(app: Flask) -> None:
+    """Give the templates asset_tags()."""
+    app.jinja_env.globals["asset_tags"] = asset_tags

@@ -22,19 +22,21 @@ from ..db import get_session
 from ..embedding import allowed_parent, in_embed, journey_url
 from ..forgery import FORM_TOKEN_ERROR, form_token_valid
 from ..forms import build_profile_form, build_theme_form, valid_data
+from ..models import Scan
 from ..scans import (
     PROFILE_STEP,
     RESULT_STEP,
     complete,
     create_draft,
-    mark_done,
+    first_open_step,
     may_open,
     next_step,
-    save_answers,
+    sent_step,
     step_ids,
+    update_draft,
 )
-from . import current_bank, current_catalogue, scan_or_404, scan_record_or_404
-from .fields import form_values, question_views, render_questions
+from . import current_bank, current_catalogue, scan_record_or_404
+from .fields import form_values, question_views, questions_html
 
 bp = Blueprint("public", __name__)
 logger = logging.getLogger("scan.journey")
@@ -113,11 +115,6 @@ def _build_form(bank: Bank, step: str, formdata):
     return build_theme_form(bank.themes_by_id[step], formdata, {}), _step_items(bank, step)
 
 
-def _posted_views(form, items):
-    values, errors = form_values(form)
-    return question_views(items, values, errors)
-
-
 def _split_values(bank: Bank, step: str, values: dict) -> tuple[dict, dict]:
     """Return (answers, profile) to store from a step's valid field values."""
     if step != PROFILE_STEP:
@@ -139,13 +136,13 @@ def step(token: str, step: str):
     form, items = _build_form(bank, step, request.form)
     if not form_token_valid(token):
         # Nothing is stored; the choices come back on the page, with a fresh token.
-        return _render_step(bank, token, step, _posted_views(form, items), FORM_TOKEN_ERROR), 400
+        return _render_step(bank, token, step, items, *form_values(form), FORM_TOKEN_ERROR), 400
     try:
         return _store_step(bank, token, step, form, items)
     except OperationalError:
         get_session().rollback()
         logger.warning("database unavailable while storing a step; the page is shown again")
-        page = _render_step(bank, token, step, _posted_views(form, items), DATABASE_DOWN)
+        page = _render_step(bank, token, step, items, *form_values(form), DATABASE_DOWN)
         return page, 503, {"Retry-After": "30"}
 
 
@@ -157,27 +154,29 @@ def _show_step(bank: Bank, token: str, step: str):
         return redirect(_step_url(token, next_step(scan, bank)), code=303)
     # No form object is needed to show stored answers: the views are made from them directly.
     stored = scan.profile if step == PROFILE_STEP else scan.answers
-    return _render_step(bank, scan.token, step, question_views(_step_items(bank, step), stored))
+    return _render_step(bank, scan.token, step, _step_items(bank, step), stored)
 
 
 def _store_step(bank: Bank, token: str, step: str, form, items):
     """Store a step's answers; show the page again with its errors, or go on."""
-    scan = scan_or_404(token)
+    session = get_session()
+    # Read as a plain record and written with one UPDATE: a step is sent four times per scan,
+    # and the ORM's load and flush cost more than the rest of the request.
+    scan = scan_record_or_404(token, session.connection())
     if scan.is_completed:
         return redirect(_step_url(token, RESULT_STEP), code=303)
     if not may_open(scan, bank, step):
         return redirect(_step_url(token, next_step(scan, bank)), code=303)
     steps = step_ids(bank)
     valid = form.validate()
-    answers, profile = _split_values(bank, step, valid_data(form))
     # Keep every valid answer, even when another one on the page is missing.
-    save_answers(scan, answers, profile)
-    session = get_session()
+    answers, profile = _split_values(bank, step, valid_data(form))
     index = steps.index(step)
     if request.form.get("action") == "back" and index > 0:
         # Unanswered questions may wait, but an answer that cannot be stored (say "Weet ik
         # niet" ticked with another option) would be lost silently: show it instead.
         if not any(field.errors and field.data for field in form):
+            update_draft(session, scan.id, sent_step(scan, answers, profile, None))
             session.commit()
             return redirect(_step_url(token, steps[index - 1]), code=303)
         for field in form:
@@ -185,18 +184,35 @@ def _store_step(bank: Bank, token: str, step: str, form, items):
                 field.errors = []
         valid = False
     if not valid:
+        update_draft(session, scan.id, sent_step(scan, answers, profile, None))
         session.commit()
-        return _render_step(bank, scan.token, step, _posted_views(form, items)), 422
-    mark_done(scan, step)
+        return _render_step(bank, scan.token, step, items, *form_values(form)), 422
+    values = sent_step(scan, answers, profile, step)
     if index == len(steps) - 1:
-        complete(session, scan, bank, current_catalogue())
+        # The last step scores the scan: the rare path, through the ORM model.
+        draft = session.get(Scan, scan.id)
+        draft.answers, draft.profile = values["answers"], values["profile"]
+        draft.steps_done = values["steps_done"]
+        complete(session, draft, bank, current_catalogue())
+    else:
+        update_draft(session, scan.id, values)
     session.commit()
-    return redirect(_step_url(token, next_step(scan, bank)), code=303)
+    return redirect(_step_url(token, first_open_step(values["steps_done"], bank)), code=303)
 
 
-def _render_step(bank: Bank, token: str, step: str, questions, form_error: str | None = None):
+def _render_step(
+    bank: Bank,
+    token: str,
+    step: str,
+    items,
+    values: dict,
+    errors: dict | None = None,
+    form_error: str | None = None,
+):
     steps = step_ids(bank)
     index = steps.index(step)
+    # Only a page with errors needs the question views itself, for the error summary.
+    with_errors = [q for q in question_views(items, values, errors) if q.error] if errors else []
     theme = bank.themes_by_id.get(step)
     return render_template(
         "public/step.html",
@@ -204,8 +220,8 @@ def _render_step(bank: Bank, token: str, step: str, questions, form_error: str |
         intro=theme.intro if theme else None,
         number=index + 1,
         total=len(steps),
-        questions_html=render_questions(questions),
-        errors=[q for q in questions if q.error],
+        questions_html=questions_html(items, values, errors),
+        errors=with_errors,
         action=_step_url(token, step),
         token=token,
         form_error=form_error,
