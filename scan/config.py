@@ -55,6 +55,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         # Partner origins that may frame /embed/, space-separated ("https://www.kvk.nl ...").
         "EMBED_ALLOWED_ORIGINS": "",
+        # Keep rendered step and result pages per worker (scan/views/fragments.py).
+        "RENDER_CACHE": True,
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 
 # No inline script or style anywhere, nothing from another host, and no framing (the embed
 # layout of a later issue will open frame-ancestors for configured partner origins only).
@@ -15,27 +15,36 @@ CONTENT_SECURITY_POLICY = (
 
 def init_app(app: Flask) -> None:
     """Add the headers after every request."""
-    app.after_request(_add_headers)
+    ancestors = " ".join(("'self'", *app.config["EMBED_ORIGINS"]))
+    # Partner pages may frame the embed journey; X-Frame-Options cannot list origins, so it is
+    # left out there and CSP frame-ancestors says who may.
+    embed_policy = CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'none'", f"frame-ancestors {ancestors}"
+    )
+    common = (
+        ("X-Content-Type-Options", "nosniff"),
+        # The scan token sits in the URL: never leak it to another site through Referer. Within
+        # our own site the referrer may go along, which also keeps Origin real on form posts.
+        ("Referrer-Policy", "same-origin"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    )
+    page_headers = (
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Frame-Options", "DENY"),
+        *common,
+    )
+    embed_headers = (("Content-Security-Policy", embed_policy), *common)
 
-
-def _add_headers(response: Response) -> Response:
-    if request.path == "/embed" or request.path.startswith("/embed/"):
-        # Partner pages may frame the embed journey; X-Frame-Options cannot list origins, so
-        # it is left out here and CSP frame-ancestors says who may.
-        ancestors = " ".join(("'self'", *current_app.config["EMBED_ORIGINS"]))
-        policy = CONTENT_SECURITY_POLICY.replace(
-            "frame-ancestors 'none'", f"frame-ancestors {ancestors}"
-        )
-        response.headers.setdefault("Content-Security-Policy", policy)
-    else:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    # The scan token sits in the URL: never leak it to another site through Referer. Within
-    # our own site the referrer may go along, which also keeps Origin real on form posts.
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.path.startswith(("/scan/", "/embed/scan/", "/api/v1/scans")):
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    @app.after_request
+    def _add_headers(response: Response) -> Response:
+        path = request.path
+        embedded = path == "/embed" or path.startswith("/embed/")
+        headers = response.headers
+        present = {name.lower() for name in headers.keys()}  # noqa: SIM118 - Headers iterate as pairs
+        for name, value in embed_headers if embedded else page_headers:
+            if name.lower() not in present:  # a view's own value wins
+                headers.add(name, value)
+        if path.startswith(("/scan/", "/embed/scan/", "/api/v1/scans")):
+            headers["Cache-Control"] = "no-store"
+            headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
 from .content import Bank
 from .content.advice import Catalogue
 from .models import Scan, Werkplaats
+from .scan_reads import ScanRecord
 
 KIND_LABELS = {
     "training": "Training",
@@ -110,12 +112,21 @@ def werkplaats_view(werkplaats: Werkplaats | None, distance_km: float | None):
     )
 
 
-def present_result(scan: Scan, bank: Bank, catalogue: Catalogue) -> Result:
-    """Combine the frozen numbers of a completed scan with the texts of the content."""
-    assert scan.result is not None
+def present_result(
+    scan: Scan | ScanRecord,
+    bank: Bank,
+    catalogue: Catalogue,
+    stored_result: dict[str, Any] | None = None,
+) -> Result:
+    """Combine the frozen numbers of a completed scan with the texts of the content.
+
+    A ScanRecord carries no result (see scan_reads); pass it as stored_result.
+    """
+    frozen = stored_result if stored_result is not None else getattr(scan, "result", None)
+    assert frozen is not None
     themes = []
     for theme in bank.themes:
-        stored = scan.result["themes"][theme.id]
+        stored = frozen["themes"][theme.id]
         level = theme.level(stored["level"])
         costliest = tuple(
             LostPoints(bank.questions_by_id[c["question"]].text, c["lost"], c["max"])
@@ -135,7 +146,7 @@ def present_result(scan: Scan, bank: Bank, catalogue: Catalogue) -> Result:
             )
         )
     advice = []
-    for stored in scan.result.get("advice", []):
+    for stored in frozen.get("advice", []):
         item = catalogue.item(stored["id"])
         if item is None:  # removed from adviezen/ since; the rest still reads correctly
             continue
@@ -155,11 +166,11 @@ def present_result(scan: Scan, bank: Bank, catalogue: Catalogue) -> Result:
             )
         )
     return Result(
-        scan.result["overall"],
+        frozen["overall"],
         tuple(themes),
         scan.bank_version,
         tuple(advice),
-        scan.result.get("route", "training"),
-        tuple(scan.result.get("traject_themes", [])),
+        frozen.get("route", "training"),
+        tuple(frozen.get("traject_themes", [])),
         werkplaats_view(scan.werkplaats, scan.distance_km),
     )

@@ -41,7 +41,6 @@ class ScanRecord:
     profile: dict[str, Any]
     answers: dict[str, Any]
     steps_done: list[str]
-    result: dict[str, Any] | None
     completed_at: datetime | None
     distance_km: float | None
     werkplaats: WerkplaatsRecord | None
@@ -64,7 +63,6 @@ _BY_TOKEN = (
         _scans.c.profile,
         _scans.c.answers,
         _scans.c.steps_done,
-        _scans.c.result,
         _scans.c.completed_at,
         _scans.c.distance_km,
         _werkplaatsen.c.id.label("w_id"),
@@ -82,6 +80,14 @@ _BY_TOKEN = (
     )
     .where(_scans.c.token == bindparam("token"))
 )
+
+
+_RESULT = select(_scans.c.result).where(_scans.c.id == bindparam("id"))
+
+
+def read_result(connection: Connection, scan_id: int) -> dict[str, Any] | None:
+    """Return a scan's frozen result; not part of ScanRecord, as a cached page needs no result."""
+    return connection.execute(_RESULT, {"id": scan_id}).scalar()
 
 
 def read_scan(connection: Connection, token: str) -> ScanRecord | None:
@@ -110,7 +116,6 @@ def read_scan(connection: Connection, token: str) -> ScanRecord | None:
         row.profile or {},
         row.answers or {},
         row.steps_done or [],
-        row.result,
         row.completed_at,
         row.distance_km,
         werkplaats,

@@ -23,7 +23,8 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
 
 
 def _is_write(sql: str) -> bool:
-    return sql.lstrip()[:6].upper() in _WRITES
+    # Only the start is looked at: copying a whole SELECT to strip it cost more than the rest.
+    return sql[:24].lstrip()[:6].upper() in _WRITES
 
 
 class SerialisedWritesConnection(sqlite3.Connection):
@@ -102,5 +103,5 @@ class SerialisedWritesCursor(sqlite3.Cursor):
             return run(sql, parameters)
         finally:
             # Autocommit mode, or a BEGIN that failed: no transaction holds the lock now.
-            if not connection.in_transaction:
+            if connection._lock_fd is not None and not connection.in_transaction:
                 connection.release_write_lock()

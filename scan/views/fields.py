@@ -6,14 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup
 from wtforms import Form
 
 from ..content import Option, ProfileItem, Question
-from .fragments import cached_render
-
-#: States of a step's questions kept per worker (about 10 KB of HTML each).
-FRAGMENT_LIMIT = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,30 +92,15 @@ def form_values(form: Form) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def _state(value: Any) -> str | tuple[str, ...] | None:
-    """The part of a stored or posted value that the question's HTML depends on."""
+    """The part of a stored or posted value that a question's HTML depends on."""
     if isinstance(value, list | tuple):
         return tuple(str(v) for v in value)
     return value if isinstance(value, str) else None
 
 
-def questions_html(
-    items: tuple[Question | ProfileItem, ...],
-    values: Mapping[str, Any],
-    errors: Mapping[str, str] | None = None,
-) -> Markup:
-    """Return the HTML of a step's questions, rendered once per state of the whole step.
-
-    Everyone who opens a step for the first time sees the same empty questions, so their HTML
-    is rendered once per worker; question_views runs only when a state is new.
-    """
-    errors = errors or {}
-    key = tuple((item.id, _state(values.get(item.id)), errors.get(item.id)) for item in items)
-    return cached_render(
-        "partials/questions.html",
-        key,
-        FRAGMENT_LIMIT,
-        lambda: {"questions": question_views(items, values, errors)},
-    )
+def questions_state(items: tuple[Question | ProfileItem, ...], values: Mapping[str, Any]) -> tuple:
+    """A hashable summary of the values that decides how the questions look (no errors)."""
+    return tuple((item.id, _state(values.get(item.id))) for item in items)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from ..answers import PARTNER_PATTERN, clean_profile_value
 from ..content import Bank
 from ..db import get_session
 from ..embedding import allowed_parent, in_embed, journey_url
-from ..forgery import FORM_TOKEN_ERROR, form_token_valid
+from ..forgery import FORM_TOKEN_ERROR, form_token_valid, issue_form_token
 from ..forms import build_profile_form, build_theme_form, valid_data
 from ..models import Scan
 from ..scans import (
@@ -36,9 +36,12 @@ from ..scans import (
     update_draft,
 )
 from . import current_bank, current_catalogue, scan_record_or_404
-from .fields import form_values, question_views, questions_html
+from .fields import form_values, question_views, questions_state
+from .fragments import FORM_TOKEN_MARK, TOKEN_MARK, cached_render, fill, request_key
 
 bp = Blueprint("public", __name__)
+#: Step pages kept per worker, one per step and state of its answers (about 13 KB each).
+STEP_PAGES_KEPT = 1024
 logger = logging.getLogger("scan.journey")
 
 DATABASE_DOWN = (
@@ -208,24 +211,39 @@ def _render_step(
     values: dict,
     errors: dict | None = None,
     form_error: str | None = None,
-):
+) -> str:
+    """Render a step page; one without errors is made once for every scan alike and filled in."""
+    if errors or form_error:
+        context = _step_context(bank, token, step, items, values, errors, form_error)
+        return render_template("public/step.html", **context, form_token=issue_form_token(token))
+    key = (step, questions_state(items, values), request_key())
+    page = cached_render(
+        "public/step.html",
+        key,
+        STEP_PAGES_KEPT,
+        lambda: {
+            **_step_context(bank, TOKEN_MARK, step, items, values),
+            "form_token": FORM_TOKEN_MARK,
+        },
+    )
+    return fill(page, token, issue_form_token(token))
+
+
+def _step_context(bank: Bank, token: str, step: str, items, values, errors=None, form_error=None):
     steps = step_ids(bank)
     index = steps.index(step)
-    # Only a page with errors needs the question views itself, for the error summary.
-    with_errors = [q for q in question_views(items, values, errors) if q.error] if errors else []
+    questions = question_views(items, values, errors)
     theme = bank.themes_by_id.get(step)
-    return render_template(
-        "public/step.html",
-        title=theme.title if theme else "Over je bedrijf",
-        intro=theme.intro if theme else None,
-        number=index + 1,
-        total=len(steps),
-        questions_html=questions_html(items, values, errors),
-        errors=with_errors,
-        action=_step_url(token, step),
-        token=token,
-        form_error=form_error,
-        has_previous=index > 0,
+    return {
+        "title": theme.title if theme else "Over je bedrijf",
+        "intro": theme.intro if theme else None,
+        "number": index + 1,
+        "total": len(steps),
+        "questions": questions,
+        "errors": [q for q in questions if q.error],
+        "action": _step_url(token, step),
+        "form_error": form_error,
+        "has_previous": index > 0,
         # The link to keep points at the full site: it outlives the partner page.
-        resume_url=url_for("public.resume", token=token, _external=True),
-    )
+        "resume_url": url_for("public.resume", token=token, _external=True),
+    }

@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from markupsafe import Markup
 from sqlalchemy.exc import OperationalError
 
 from ..charts import bar_chart
 from ..contact import clean_contact
-from ..db import get_session
+from ..db import get_session, read_connection
 from ..embedding import journey_url
 from ..forgery import FORM_TOKEN_ERROR, form_token_valid
 from ..forms import build_contact_form
 from ..leads import LeadConflict
 from ..results import present_result, werkplaats_view
-from ..scan_reads import ScanRecord
+from ..scan_reads import ScanRecord, read_result
 from ..scans import next_step
 from . import current_bank, current_catalogue, scan_or_404, scan_record_or_404
 from .fields import contact_views
-from .fragments import cached_render
+from .fragments import cached_render, request_key
 from .leads import store_lead
 from .public import DATABASE_DOWN
 
 bp = Blueprint("result", __name__)
 
-#: Completed results whose scores and advice each worker keeps rendered (about 15 KB each).
+#: Result pages each worker keeps rendered (about 21 KB each).
 RESULTS_KEPT = 512
 #: Beyond this distance the result page says plainly that the werkplaats is not close by.
 FAR_KM = 40
@@ -45,33 +44,36 @@ def result(token: str):
     if not scan.is_completed:
         step = next_step(scan, current_bank())
         return redirect(journey_url("public.step", token=token, step=step), code=303)
+    # Everything the page shows, so the key decides the page: the frozen result, whether a
+    # lead was sent, the werkplaats as it is now, and the request's address and frame.
+    key = (
+        token,
+        scan.completed_at,
+        scan.has_lead,
+        scan.werkplaats,
+        scan.distance_km,
+        bool(scan.profile.get("postcode")),
+        request_key(),
+    )
+    return cached_render("result/result.html", key, RESULTS_KEPT, lambda: _result_context(scan))
+
+
+def _result_context(scan: ScanRecord) -> dict:
+    stored = read_result(read_connection(), scan.id)
+    result = present_result(scan, current_bank(), current_catalogue(), stored)
     werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
-    return render_template(
-        "result/result.html",
-        scores_and_advice=_scores_and_advice(scan),
+    return dict(
+        result=result,
+        chart=bar_chart([(t.title, t.score) for t in result.themes]),
+        rules=current_catalogue().rules.traject,
         werkplaats=werkplaats,
         far=bool(werkplaats and (werkplaats.distance_km or 0) > FAR_KM),
         has_postcode=bool(scan.profile.get("postcode")),
         lead=scan.has_lead,
-        token=token,
+        token=scan.token,
         # The link to keep points at the full site: it outlives the partner page.
-        result_url=url_for("result.result", token=token, _external=True),
+        result_url=url_for("result.result", token=scan.token, _external=True),
     )
-
-
-def _scores_and_advice(scan: ScanRecord) -> Markup:
-    """The result's scores, chart and advice: frozen at completion, so rendered once per scan."""
-
-    def context() -> dict:
-        result = present_result(scan, current_bank(), current_catalogue())
-        return {
-            "result": result,
-            "chart": bar_chart([(t.title, t.score) for t in result.themes]),
-            "rules": current_catalogue().rules.traject,
-        }
-
-    key = (scan.token, scan.completed_at)
-    return cached_render("result/_scores_and_advice.html", key, RESULTS_KEPT, context)
 
 
 @bp.route("/scan/<token>/contact", methods=["GET", "POST"])
