@@ -5,14 +5,14 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Connection, Select, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from .advice import Advice, recommend
 from .content import Bank
 from .content.advice import Catalogue
 from .models import Scan, utcnow
-from .scan_reads import ScanRecord
+from .scan_reads import ScanRecord, WerkplaatsRecord
 from .scoring import ScanScore, score_scan
 from .werkplaatsen import route_pc4
 
@@ -76,12 +76,6 @@ def may_open(scan: Scan | ScanRecord, bank: Bank, step: str) -> bool:
     return steps.index(step) <= limit
 
 
-def save_answers(scan: Scan, answers: dict[str, Any], profile: dict[str, Any]) -> None:
-    """Merge answers and profile values into the draft (new dicts, so the change is seen)."""
-    scan.answers = {**scan.answers, **answers}
-    scan.profile = {**scan.profile, **profile}
-
-
 def sent_step(
     scan: ScanRecord, answers: dict[str, Any], profile: dict[str, Any], done: str | None
 ) -> dict[str, Any]:
@@ -99,31 +93,66 @@ def sent_step(
     }
 
 
+_scans = Scan.__table__
+# Built once: making the statement anew cost more than executing it. updated_at is still set
+# by the column's onupdate.
+_UPDATE_DRAFT = (
+    update(_scans)
+    .where(_scans.c.id == bindparam("scan_id"))
+    .values(
+        answers=bindparam("answers", type_=_scans.c.answers.type),
+        profile=bindparam("profile", type_=_scans.c.profile.type),
+        steps_done=bindparam("steps_done", type_=_scans.c.steps_done.type),
+    )
+)
+
+
 def update_draft(session: Session, scan_id: int, values: dict[str, Any]) -> None:
     """Write a draft's new values (see sent_step) with one UPDATE, loading no ORM object."""
-    table = Scan.__table__
-    session.execute(update(table).where(table.c.id == scan_id).values(**values))
+    session.connection().execute(_UPDATE_DRAFT, {"scan_id": scan_id, **values})
 
 
-def complete(session: Session, scan: Scan, bank: Bank, catalogue: Catalogue) -> ScanScore:
-    """Score the draft's answers, route it to a werkplaats, choose advice; freeze the result."""
-    score = score_scan(bank, scan.answers)
-    # Reading the werkplaatsen must not flush the scan's pending changes: the write, and with
-    # it SQLite's write lock, waits for the commit at the end of the request.
-    with session.no_autoflush:
-        werkplaats, found = route_pc4(session, scan.profile.get("postcode"))
-    scan.werkplaats = werkplaats
-    scan.werkplaats_id = werkplaats.id if werkplaats else None
-    scan.distance_km = found.distance_km if found else None
-    advice = recommend(bank, catalogue, score, scan.answers, scan.profile)
-    scan.result = result_snapshot(score, advice)
-    scan.overall_score = score.overall
+def completion(
+    connection: Connection,
+    bank: Bank,
+    catalogue: Catalogue,
+    answers: dict[str, Any],
+    profile: dict[str, Any],
+) -> tuple[dict[str, Any], WerkplaatsRecord | None]:
+    """Score the answers, route the postcode, choose advice: the columns of a completed scan.
+
+    Returns those column values and the werkplaats routed to (None: the national queue).
+    Nothing is written, so the write that follows holds SQLite's write lock only briefly.
+    """
+    score = score_scan(bank, answers)
+    werkplaats, found = route_pc4(connection, profile.get("postcode"))
+    advice = recommend(bank, catalogue, score, answers, profile)
+    values = {
+        "status": "completed",
+        "bank_version": bank.version,
+        "completed_at": utcnow(),
+        "result": result_snapshot(score, advice),
+        "overall_score": score.overall,
+        "werkplaats_id": werkplaats.id if werkplaats else None,
+        "distance_km": found.distance_km if found else None,
+    }
     for theme in score.themes:
-        setattr(scan, score_column(theme.theme_id), theme.score)
-    scan.status = "completed"
-    scan.bank_version = bank.version
-    scan.completed_at = utcnow()
-    return score
+        values[score_column(theme.theme_id)] = theme.score
+    return values, werkplaats
+
+
+_UPDATE_COMPLETED = update(_scans).where(_scans.c.id == bindparam("scan_id"))
+
+
+def complete_draft(
+    session: Session, scan: ScanRecord, bank: Bank, catalogue: Catalogue, draft: dict[str, Any]
+) -> None:
+    """Store the last step's values (see sent_step) and the scored result in one UPDATE."""
+    connection = session.connection()
+    values, _werkplaats = completion(
+        connection, bank, catalogue, draft["answers"], draft["profile"]
+    )
+    connection.execute(_UPDATE_COMPLETED.values(**draft, **values), {"scan_id": scan.id})
 
 
 def result_snapshot(score: ScanScore, advice: Advice) -> dict[str, Any]:
@@ -162,18 +191,37 @@ def store_submission(
     answers: dict[str, Any],
     profile: dict[str, Any],
     partner: str | None,
-) -> Scan:
-    """Store a complete set of answers in one go (the API's path) and score it."""
-    scan = Scan(
-        token=new_token(),
+) -> tuple[ScanRecord, dict[str, Any]]:
+    """Score and store a complete set of answers in one INSERT (the API's path).
+
+    Returns the stored scan and its frozen result.
+    """
+    connection = session.connection()
+    values, werkplaats = completion(connection, bank, catalogue, answers, profile)
+    now = values["completed_at"]
+    row = {
+        "token": new_token(),
+        "partner": partner,
+        "answers": dict(answers),
+        "profile": dict(profile),
+        "steps_done": step_ids(bank),
+        "created_at": now,
+        "updated_at": now,
+        **values,
+    }
+    scan_id = connection.execute(insert(_scans), row).inserted_primary_key[0]
+    scan = ScanRecord(
+        id=scan_id,
+        token=row["token"],
+        status="completed",
         bank_version=bank.version,
-        partner=partner,
-        answers=dict(answers),
-        profile=dict(profile),
-        steps_done=step_ids(bank),
+        embed_origin=None,
+        profile=row["profile"],
+        answers=row["answers"],
+        steps_done=row["steps_done"],
+        completed_at=now,
+        distance_km=values["distance_km"],
+        werkplaats=werkplaats,
+        has_lead=False,
     )
-    # Scored and routed before it joins the session, so storing it is a single INSERT.
-    complete(session, scan, bank, catalogue)
-    session.add(scan)
-    session.flush()
-    return scan
+    return scan, values["result"]

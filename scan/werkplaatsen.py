@@ -7,12 +7,13 @@ from typing import Annotated
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
-from sqlalchemy import Select, select
+from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Session
 
 from .content.loader import ContentError, Problem, field_path
 from .models import Werkplaats
 from .routing import Route, Site, parse_claims, route
+from .scan_reads import WerkplaatsRecord
 
 SEED_FILE = "scan/data/werkplaatsen.yaml"
 
@@ -111,21 +112,32 @@ def all_werkplaatsen() -> Select[tuple[Werkplaats]]:
     return select(Werkplaats).order_by(Werkplaats.name)
 
 
-def as_site(werkplaats: Werkplaats) -> Site:
-    """Describe a werkplaats for the pure routing module."""
-    return Site(
-        werkplaats.id,
-        werkplaats.lat,
-        werkplaats.lon,
-        werkplaats.active,
-        parse_claims(werkplaats.claims),
-    )
+_w = Werkplaats.__table__
+_ROUTING = select(
+    _w.c.id,
+    _w.c.name,
+    _w.c.city,
+    _w.c.offer,
+    _w.c.website,
+    _w.c.institutions,
+    _w.c.lat,
+    _w.c.lon,
+    _w.c.active,
+    _w.c.claims,
+)
 
 
-def route_pc4(session: Session, pc4: str | None) -> tuple[Werkplaats | None, Route | None]:
+def route_pc4(
+    connection: Connection, pc4: str | None
+) -> tuple[WerkplaatsRecord | None, Route | None]:
     """Route a PC4 to a werkplaats of the table (None, None: the national queue)."""
-    werkplaatsen = {w.id: w for w in session.scalars(all_werkplaatsen())}
-    found = route(pc4, [as_site(w) for w in werkplaatsen.values()])
+    rows = {row.id: row for row in connection.execute(_ROUTING)}
+    sites = [Site(r.id, r.lat, r.lon, r.active, parse_claims(r.claims)) for r in rows.values()]
+    found = route(pc4, sites)
     if found is None:
         return None, None
-    return werkplaatsen[found.site.id], found
+    row = rows[found.site.id]
+    record = WerkplaatsRecord(
+        row.id, row.name, row.city, row.offer or "", row.website, tuple(row.institutions or ())
+    )
+    return record, found

@@ -9,7 +9,7 @@ from scan.contact import Contact
 from scan.db import database
 from scan.leads import add_lead
 from scan.models import Scan, Werkplaats
-from scan.scans import complete, create_draft, save_answers, step_ids
+from scan.scans import completion, create_draft, step_ids
 from scan.staff.auth import hash_password
 from scan.staff.models import StaffUser
 from tests.strategies import answers_for, lowest_answer, valid_profile
@@ -72,10 +72,14 @@ def make_lead(app, werkplaats_id: str | None = "utrecht", company: str | None = 
     number = next(_numbers)
     with database(app).sessions() as session:
         scan = create_draft(session, bank, fields.pop("partner", None))
-        profile = valid_profile(bank) | {"postcode": "3511"}
-        save_answers(scan, answers_for(bank, lowest_answer), profile)
+        scan.profile = valid_profile(bank) | {"postcode": "3511"}
+        scan.answers = answers_for(bank, lowest_answer)
         scan.steps_done = step_ids(bank)
-        complete(session, scan, bank, catalogue)
+        values, _werkplaats = completion(
+            session.connection(), bank, catalogue, scan.answers, scan.profile
+        )
+        for column, value in values.items():
+            setattr(scan, column, value)
         scan.werkplaats = session.get(Werkplaats, werkplaats_id) if werkplaats_id else None
         scan.werkplaats_id = werkplaats_id
         contact = Contact(

@@ -11,12 +11,12 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from ..answers import validate_submission
 from ..contact import validate_contact
 from ..content import Bank
-from ..db import get_session
+from ..db import get_session, read_connection
 from ..leads import LeadConflict
-from ..models import Scan
 from ..results import WerkplaatsView, present_result, werkplaats_view
+from ..scan_reads import ScanRecord, read_result
 from ..scans import store_submission
-from ..views import current_bank, current_catalogue, scan_or_404
+from ..views import current_bank, current_catalogue, scan_or_404, scan_record_or_404
 from ..werkplaatsen import all_werkplaatsen
 from .leads import store_lead
 
@@ -72,9 +72,9 @@ def questionnaire_document(bank: Bank) -> dict[str, Any]:
     }
 
 
-def result_document(scan: Scan, bank: Bank) -> dict[str, Any]:
+def result_document(scan: ScanRecord, stored_result: dict[str, Any], bank: Bank) -> dict[str, Any]:
     """Describe a completed scan's result as the API publishes it."""
-    result = present_result(scan, bank, current_catalogue())
+    result = present_result(scan, bank, current_catalogue(), stored_result)
     return {
         "token": scan.token,
         "result_url": url_for("result.result", token=scan.token, _external=True),
@@ -146,7 +146,7 @@ def create_scan():
     if errors:
         return _errors(errors)
     session = get_session()
-    scan = store_submission(
+    scan, stored_result = store_submission(
         session,
         bank,
         current_catalogue(),
@@ -155,17 +155,18 @@ def create_scan():
         submission.partner,
     )
     session.commit()
-    document = result_document(scan, bank)
+    document = result_document(scan, stored_result, bank)
     return jsonify(document), 201, {"Location": document["result_url"]}
 
 
 @bp.get("/scans/<token>")
 def get_scan(token: str):
     """Return a completed scan's result; an unfinished draft answers 404."""
-    scan = scan_or_404(token)
+    scan = scan_record_or_404(token)
     if not scan.is_completed:
         return _errors({"token": "Deze scan is nog niet afgerond."}, 404)
-    return jsonify(result_document(scan, current_bank()))
+    stored_result = read_result(read_connection(), scan.id)
+    return jsonify(result_document(scan, stored_result, current_bank()))
 
 
 @bp.delete("/scans/<token>")

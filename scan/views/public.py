@@ -22,11 +22,10 @@ from ..db import get_session
 from ..embedding import allowed_parent, in_embed, journey_url
 from ..forgery import FORM_TOKEN_ERROR, form_token_valid, issue_form_token
 from ..forms import build_profile_form, build_theme_form, valid_data
-from ..models import Scan
 from ..scans import (
     PROFILE_STEP,
     RESULT_STEP,
-    complete,
+    complete_draft,
     create_draft,
     first_open_step,
     may_open,
@@ -192,11 +191,7 @@ def _store_step(bank: Bank, token: str, step: str, form, items):
         return _render_step(bank, scan.token, step, items, *form_values(form)), 422
     values = sent_step(scan, answers, profile, step)
     if index == len(steps) - 1:
-        # The last step scores the scan: the rare path, through the ORM model.
-        draft = session.get(Scan, scan.id)
-        draft.answers, draft.profile = values["answers"], values["profile"]
-        draft.steps_done = values["steps_done"]
-        complete(session, draft, bank, current_catalogue())
+        complete_draft(session, scan, bank, current_catalogue(), values)
     else:
         update_draft(session, scan.id, values)
     session.commit()

@@ -44,9 +44,7 @@ def _same_page(apps, path: str, **kwargs) -> str:
     reference = fresh.get(path, **kwargs)
     assert first.status_code == again.status_code == reference.status_code == 200
     for response in (first, again):
-        assert _stable(response.get_data(as_text=True)) == _stable(
-            reference.get_data(as_text=True)
-        )
+        assert _stable(response.get_data(as_text=True)) == _stable(reference.get_data(as_text=True))
     return again.get_data(as_text=True)
 
 
