@@ -31,6 +31,8 @@ class Database:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    #: The same pool in autocommit mode, for read_connection().
+    reader: Engine
 
 
 def make_engine(url: str, timeout: float = 10) -> Engine:
@@ -46,9 +48,11 @@ def make_engine(url: str, timeout: float = 10) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     milliseconds = int(timeout * 1000)
+    # No pool_pre_ping: it costs a round trip on every request. After a database restart the
+    # first request of each worker fails instead, with the Dutch 503 page that keeps the form,
+    # and SQLAlchemy then replaces the pool's connections (docs/decisions.md).
     return create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=5,
         max_overflow=10,
         connect_args={
@@ -72,7 +76,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def init_app(app: Flask) -> None:
     """Attach the database to the app and close the request's session at teardown."""
     engine = make_engine(app.config["DATABASE_URL"], app.config["DATABASE_TIMEOUT"])
-    app.extensions["scan.db"] = Database(engine, sessionmaker(engine, expire_on_commit=False))
+    # On PostgreSQL plain reads run in autocommit mode. SQLite's driver never begins a
+    # transaction for a SELECT, and switching its isolation level costs a PRAGMA each way.
+    postgres = engine.dialect.name == "postgresql"
+    reader = engine.execution_options(isolation_level="AUTOCOMMIT") if postgres else engine
+    app.extensions["scan.db"] = Database(
+        engine, sessionmaker(engine, expire_on_commit=False), reader
+    )
     app.teardown_appcontext(_close_session)
 
 
@@ -95,7 +105,9 @@ def read_connection() -> Connection:
     more than the query itself.
     """
     if "db_read" not in g:
-        g.db_read = database().engine.connect()
+        # A single SELECT needs no BEGIN and ROLLBACK around it, which on PostgreSQL are two
+        # round trips of their own (see init_app).
+        g.db_read = database().reader.connect()
     return g.db_read
 
 

@@ -6,7 +6,8 @@ import re
 import threading
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from scan.db import database
 from tests.journey import start_scan, step_formdata
@@ -95,3 +96,38 @@ def test_a_locked_database_answers_503_and_the_same_post_works_afterwards(make_a
         holder.join(10)
     again = client.post(f"/scan/{token}/profiel", data=data)
     assert again.status_code == 303  # sent again once the lock is gone: stored
+
+
+def _drop_other_connections(app) -> int:
+    """Do to the app's pooled connections what a PostgreSQL restart does: end them."""
+    # A connection of its own, outside the app's pool, which would hand out a pooled one.
+    outside = create_engine(database(app).engine.url, poolclass=NullPool)
+    with outside.connect() as connection:
+        ended = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
+        connection.commit()
+    outside.dispose()
+    return ended
+
+
+def test_after_a_database_restart_a_post_fails_once_with_its_answers_then_works(app, bank):
+    # The pool does not ping before each request (a round trip saved on every page), so the
+    # first request on a connection the server has closed fails: with the Dutch 503 page and
+    # the answers, as when the database is down. SQLAlchemy then replaces the pool.
+    if database(app).engine.dialect.name != "postgresql":
+        pytest.skip("a SQLite file has no server that can restart")
+    client = app.test_client()
+    token = start_scan(client)
+    data = step_formdata(bank, "profiel")
+    assert client.get(f"/scan/{token}/profiel").status_code == 200
+    assert _drop_other_connections(app) >= 1
+    first = client.post(f"/scan/{token}/profiel", data=data)
+    assert first.status_code == 503 and first.headers["Retry-After"] == "30"
+    assert checked(first.get_data(as_text=True), "sector") == {data["sector"]}
+    assert client.post(f"/scan/{token}/profiel", data=data).status_code == 303
+    for _ in range(3):  # every later request, on any pooled connection, works again
+        assert client.get(f"/scan/{token}").status_code == 303
