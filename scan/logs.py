@@ -11,12 +11,29 @@ from flask import Flask, Response, g, request
 logger = logging.getLogger("scan.request")
 
 
+class LineFormatter(logging.Formatter):
+    """'2026-11-28 10:00:00,123 INFO scan.request ...'; the date is formatted once a second."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+        self._second: int | None = None
+        self._date = ""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        """Return the record's local time; strftime runs once per second, not per line."""
+        second = int(record.created)
+        if second != self._second:
+            self._date = time.strftime(self.default_time_format, self.converter(record.created))
+            self._second = second
+        return f"{self._date},{int(record.msecs):03d}"
+
+
 class StderrHandler(logging.StreamHandler):
     """Write to whatever sys.stderr is at the moment of logging (servers and tests swap it)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        self.setFormatter(LineFormatter())
 
     @property  # type: ignore[override]
     def stream(self):
@@ -33,10 +50,12 @@ def init_app(app: Flask) -> None:
     if not any(isinstance(h, StderrHandler) for h in root.handlers):
         root.addHandler(StderrHandler())
     root.setLevel(app.config["LOG_LEVEL"].upper())
-    # No format here or in gunicorn's uses the caller's file or line, so the logging module
-    # need not look them up for every record (the "Optimization" advice of the logging HOWTO).
+    # No format here or in gunicorn's uses the caller's file and line, the thread or the
+    # process name, so the logging module need not look them up for every record (the
+    # "Optimization" advice of the logging HOWTO).
     logging._srcfile = None
     logging.logThreads = False
+    logging.logMultiprocessing = False
     root.propagate = False
     app.before_request(_start_timer)
     app.after_request(_log_request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from sqlalchemy import func, select
 
@@ -311,3 +312,22 @@ def test_a_form_without_its_token_stores_nothing_and_keeps_the_choices(app, clie
         foreign = issue_form_token(other)
     refused = client.post(f"/scan/{token}/profiel", data={**data, "form_token": foreign})
     assert refused.status_code == 400  # a token of another scan does not fit
+
+
+def test_a_form_token_expires_after_a_day_and_cannot_be_altered(app, client, bank):
+    from scan.forgery import FORM_TOKEN_MAX_AGE, issue_form_token
+
+    token = start_scan(client)
+    data = step_formdata(bank, "profiel")
+    now = time.time()
+    with app.test_request_context():
+        stale = issue_form_token(token, now=now - FORM_TOKEN_MAX_AGE - 60)
+        future = issue_form_token(token, now=now + 3600)
+        fresh = issue_form_token(token, now=now - FORM_TOKEN_MAX_AGE + 60)
+    stamp, _, signature = fresh.partition(".")
+    moved = f"{int(stamp, 16) + 1:x}.{signature}"  # a later time with the old signature
+    for form_token in (stale, future, moved):
+        response = client.post(f"/scan/{token}/profiel", data={**data, "form_token": form_token})
+        assert response.status_code == 400, form_token
+    accepted = client.post(f"/scan/{token}/profiel", data={**data, "form_token": fresh})
+    assert accepted.status_code == 303
