@@ -1,112 +1,82 @@
-"""WTForms forms generated from the question bank: one field per question."""
+"""Forms: the steps of the scan (read from the question bank) and the contact form."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
-from wtforms import (
-    BooleanField,
-    Field,
-    Form,
-    RadioField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, Field, Form, StringField, TextAreaField
 from wtforms.validators import StopValidation
 
 from .answers import answer_error, profile_error
 from .contact import CONSENT_TEXT, consent_error, field_error
-from .content import Bank, ProfileItem, Question, Theme
+from .content import ProfileItem, Question
 
 CHOOSE_AT_LEAST_ONE = (
     "Kies minstens één antwoord. Past er geen? Kies dan 'Geen van deze' of 'Weet ik niet'."
 )
 
 
-class _Check:
-    """A WTForms validator that asks a pure check function for a Dutch message."""
+@dataclass(slots=True)
+class StepField:
+    """One question of a posted step: the value sent and what is wrong with it."""
 
-    def __init__(self, check, subject, *, at_least_one: bool = False):
-        self.check = check
-        self.subject = subject
-        self.at_least_one = at_least_one
-
-    def __call__(self, form: Form, field: Field) -> None:
-        if self.at_least_one and not field.data:
-            raise StopValidation(CHOOSE_AT_LEAST_ONE)
-        message = self.check(self.subject, field.data)
-        if message:
-            raise StopValidation(message)
+    name: str
+    #: str or None for a single choice and the postcode; a list of option ids for multiple.
+    data: Any
+    errors: list[str] = field(default_factory=list)
 
 
-def _question_field(question: Question) -> Field:
-    choices = [SelectChoice(o.id, o.label) for o in question.options]
-    if question.type == "multiple":
-        # The web asks for an explicit choice, so a skipped question is never read as "none".
-        return SelectMultipleField(
-            question.text,
-            choices=choices,
-            validate_choice=False,
-            validators=[_Check(answer_error, question, at_least_one=True)],
-        )
-    return RadioField(
-        question.text,
-        choices=choices,
-        validate_choice=False,
-        validators=[_Check(answer_error, question)],
-    )
+class StepForm:
+    """A posted step: one field per question, checked by the pure checks of scan.answers.
+
+    The questions come from the content, and every rule lives in answer_error and
+    profile_error, so a WTForms form added only its own overhead here: building one cost
+    more than the rest of the request (bench/throughput.py). The hand-written forms (contact,
+    staff) use WTForms.
+    """
+
+    def __init__(self, items: tuple[Question | ProfileItem, ...], formdata: MultiDict) -> None:
+        self._items = items
+        self.fields = {item.id: StepField(item.id, _read(item, formdata)) for item in items}
+
+    def validate(self) -> bool:
+        """Check every field; return whether all are valid."""
+        for item in self._items:
+            field_ = self.fields[item.id]
+            if isinstance(item, Question):
+                if item.type == "multiple" and not field_.data:
+                    message = CHOOSE_AT_LEAST_ONE  # a skipped question is never read as "none"
+                else:
+                    message = answer_error(item, field_.data)
+            else:
+                message = profile_error(item, field_.data)
+            field_.errors = [message] if message else []
+        return not any(f.errors for f in self.fields.values())
+
+    def __iter__(self) -> Iterator[StepField]:
+        return iter(self.fields.values())
 
 
-def _profile_field(item: ProfileItem) -> Field:
-    if item.type == "postcode":
-        return StringField(
-            item.text,
-            filters=[lambda v: v.strip() if isinstance(v, str) else v],
-            validators=[_Check(profile_error, item)],
-        )
-    return RadioField(
-        item.text,
-        choices=[SelectChoice(o.id, o.label) for o in item.options],
-        validate_choice=False,
-        validators=[_Check(profile_error, item)],
-    )
+def _read(item: Question | ProfileItem, formdata: MultiDict) -> Any:
+    values = formdata.getlist(item.id)
+    if item.type == "multiple":
+        return values
+    if not values:
+        return None
+    return values[0].strip() if item.type == "postcode" else values[0]
 
 
-# The bank never changes while the app runs, so each step's form class is made once. The
-# classes are kept by the content object's identity: looking a pydantic model up by value
-# compares it field by field, which cost more than building the form.
-_FORM_CLASSES: dict[int, tuple[object, type[Form]]] = {}
+def build_step_form(items: tuple[Question | ProfileItem, ...], formdata: MultiDict) -> StepForm:
+    """Read a posted step's answers into a form that can be validated and shown again."""
+    return StepForm(items, formdata)
 
 
-def _form_class(content: Theme | Bank, make) -> type[Form]:
-    kept = _FORM_CLASSES.get(id(content))
-    if kept is None or kept[0] is not content:
-        if len(_FORM_CLASSES) >= 64:  # tests make many apps; one process serves one bank
-            _FORM_CLASSES.clear()
-        kept = _FORM_CLASSES[id(content)] = (content, make())
-    return kept[1]
-
-
-def build_theme_form(theme: Theme, formdata: MultiDict | None, data: dict[str, Any]) -> Form:
-    """Build the form of one theme step, filled from the request or from stored answers."""
-    fields = lambda: {q.id: _question_field(q) for q in theme.all_questions}  # noqa: E731
-    form_class = _form_class(theme, lambda: type("ThemeForm", (Form,), fields()))
-    return form_class(formdata=formdata, data=data)
-
-
-def build_profile_form(bank: Bank, formdata: MultiDict | None, data: dict[str, Any]) -> Form:
-    """Build the form of the profile step."""
-    fields = lambda: {item.id: _profile_field(item) for item in bank.profile}  # noqa: E731
-    form_class = _form_class(bank, lambda: type("ProfileForm", (Form,), fields()))
-    return form_class(formdata=formdata, data=data)
-
-
-def valid_data(form: Form) -> dict[str, Any]:
+def valid_data(form: StepForm) -> dict[str, Any]:
     """Return the values of the fields that passed validation (after validate() ran)."""
-    return {name: field.data for name, field in form._fields.items() if not field.errors}
+    return {name: f.data for name, f in form.fields.items() if not f.errors}
 
 
 def _contact_check(name: str):

@@ -9,6 +9,7 @@ from typing import Any
 from wtforms import Form
 
 from ..content import Option, ProfileItem, Question
+from ..forms import StepForm
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +85,10 @@ def question_views(
     return views
 
 
-def form_values(form: Form) -> tuple[dict[str, Any], dict[str, str]]:
-    """Return a posted form's values and its first error per field."""
-    values = {name: field.data for name, field in form._fields.items()}
-    errors = {name: field.errors[0] for name, field in form._fields.items() if field.errors}
+def form_values(form: StepForm) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return a posted step's values and its first error per field."""
+    values = {name: field.data for name, field in form.fields.items()}
+    errors = {name: field.errors[0] for name, field in form.fields.items() if field.errors}
     return values, errors
 
 
