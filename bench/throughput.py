@@ -189,10 +189,30 @@ def staff_cookie(base: str, email: str) -> str:
     response = connection.getresponse()
     response.read()
     cookies = " ".join(response.headers.get_all("Set-Cookie") or [])
-    match = re.search(r"scan_staff=([^;]+)", cookies)
+    # In production the cookie is called __Secure-scan_staff (HTTPS only in a browser).
+    match = re.search(r"((?:__Secure-)?scan_staff)=([^;]+)", cookies)
     if response.status != 303 or not match:
         sys.exit(f"signing in to the staff area failed: {response.status}")
-    return f"scan_staff={match.group(1)}"
+    return f"{match.group(1)}={match.group(2)}"
+
+
+def check_status(url: str, method: str, body: str | None, ctype: str, cookie: str, expected: int):
+    """Send the endpoint's request once and stop unless it answers the expected status.
+
+    wrk counts a redirect as a success; a session that did not take would otherwise measure
+    the sign-in redirect instead of the page.
+    """
+    import http.client
+
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.netloc, timeout=30)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    headers = {"Content-Type": ctype} | ({"Cookie": cookie} if cookie else {})
+    connection.request(method, target, body=body, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    if response.status != expected:
+        sys.exit(f"{method} {parts.path} answered {response.status}, expected {expected}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,8 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         theme, token = data["theme"], data["draft"]
         form = "application/x-www-form-urlencoded"
         endpoints = [
-            ("landing", "GET", "/", None, form, "", 0.6),
-            ("theme step GET", "GET", f"/scan/{token}/{theme}", None, form, "", 0.6),
+            ("landing", "GET", "/", None, form, "", 0.6, 200),
+            ("theme step GET", "GET", f"/scan/{token}/{theme}", None, form, "", 0.6, 200),
             (
                 "theme step POST",
                 "POST",
@@ -256,8 +276,18 @@ def main(argv: list[str] | None = None) -> int:
                 form,
                 "",
                 0.35,
+                303,
             ),
-            ("result page", "GET", f"/scan/{data['completed']}/resultaat", None, form, "", 0.6),
+            (
+                "result page",
+                "GET",
+                f"/scan/{data['completed']}/resultaat",
+                None,
+                form,
+                "",
+                0.6,
+                200,
+            ),
             (
                 "API POST /scans",
                 "POST",
@@ -266,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
                 "application/json",
                 "",
                 0.35,
+                201,
             ),
             (
                 "staff inbox",
@@ -275,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
                 form,
                 cookie,
                 0.25,
+                200,
             ),
         ]
         if args.only:
@@ -289,12 +321,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{'errors':>8}{'bare':>7}{'ratio':>7}{'target':>8}"
         )
         failures = []
-        for name, method, path, body, ctype, cookie_value, target in endpoints:
+        for name, method, path, body, ctype, cookie_value, target, status in endpoints:
+            check_status(base + path, method, body, ctype, cookie_value, status)
             rounds = []
             for _ in range(args.rounds):
                 bare = run_wrk(hello_base + "/", method, bare_body[method], form, "", args)
                 result = run_wrk(base + path, method, body, ctype, cookie_value, args)
                 rounds.append((result["rps"] / bare["rps"], result, bare))
+            check_status(base + path, method, body, ctype, cookie_value, status)
             # The median round by ratio; errors of every round count.
             ratio, result, bare = sorted(rounds, key=lambda r: r[0])[len(rounds) // 2]
             errors = sum(r[1]["errors"] for r in rounds)
