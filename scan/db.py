@@ -111,10 +111,32 @@ def read_connection() -> Connection:
     return g.db_read
 
 
+def write_connection() -> Connection:
+    """Return this request's connection for Core writes; the view commits it.
+
+    The journey's writes are single statements on one scan; an ORM session around them cost
+    more than the statements (docs/decisions.md, 18).
+    """
+    if "db_write" not in g:
+        g.db_write = database().engine.connect()
+    return g.db_write
+
+
+def rollback_request() -> None:
+    """Roll back what this request began, after a database error; opens nothing new."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+    connection = g.get("db_write")
+    if connection is not None:
+        connection.rollback()
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
-    connection = g.pop("db_read", None)
-    if connection is not None:
-        connection.close()
+    for name in ("db_read", "db_write"):
+        connection = g.pop(name, None)
+        if connection is not None:
+            connection.close()  # rolls back what was not committed

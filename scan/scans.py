@@ -107,9 +107,9 @@ _UPDATE_DRAFT = (
 )
 
 
-def update_draft(session: Session, scan_id: int, values: dict[str, Any]) -> None:
+def update_draft(connection: Connection, scan_id: int, values: dict[str, Any]) -> None:
     """Write a draft's new values (see sent_step) with one UPDATE, loading no ORM object."""
-    session.connection().execute(_UPDATE_DRAFT, {"scan_id": scan_id, **values})
+    connection.execute(_UPDATE_DRAFT, {"scan_id": scan_id, **values})
 
 
 def completion(
@@ -145,10 +145,13 @@ _UPDATE_COMPLETED = update(_scans).where(_scans.c.id == bindparam("scan_id"))
 
 
 def complete_draft(
-    session: Session, scan: ScanRecord, bank: Bank, catalogue: Catalogue, draft: dict[str, Any]
+    connection: Connection,
+    scan: ScanRecord,
+    bank: Bank,
+    catalogue: Catalogue,
+    draft: dict[str, Any],
 ) -> None:
     """Store the last step's values (see sent_step) and the scored result in one UPDATE."""
-    connection = session.connection()
     values, _werkplaats = completion(
         connection, bank, catalogue, draft["answers"], draft["profile"]
     )
@@ -185,7 +188,7 @@ def result_snapshot(score: ScanScore, advice: Advice) -> dict[str, Any]:
 
 
 def store_submission(
-    session: Session,
+    connection: Connection,
     bank: Bank,
     catalogue: Catalogue,
     answers: dict[str, Any],
@@ -196,7 +199,6 @@ def store_submission(
 
     Returns the stored scan and its frozen result.
     """
-    connection = session.connection()
     values, werkplaats = completion(connection, bank, catalogue, answers, profile)
     now = values["completed_at"]
     row = {

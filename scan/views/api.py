@@ -11,7 +11,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from ..answers import validate_submission
 from ..contact import validate_contact
 from ..content import Bank
-from ..db import get_session, read_connection
+from ..db import get_session, read_connection, write_connection
 from ..leads import LeadConflict
 from ..results import WerkplaatsView, present_result, werkplaats_view
 from ..scan_reads import ScanRecord, read_result
@@ -145,16 +145,16 @@ def create_scan():
     submission, errors = validate_submission(bank, payload)
     if errors:
         return _errors(errors)
-    session = get_session()
+    connection = write_connection()
     scan, stored_result = store_submission(
-        session,
+        connection,
         bank,
         current_catalogue(),
         submission.answers,
         submission.profile,
         submission.partner,
     )
-    session.commit()
+    connection.commit()
     document = result_document(scan, stored_result, bank)
     return jsonify(document), 201, {"Location": document["result_url"]}
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from ..answers import PARTNER_PATTERN, clean_profile_value
 from ..content import Bank
-from ..db import get_session
+from ..db import get_session, rollback_request, write_connection
 from ..embedding import allowed_parent, in_embed, journey_url
 from ..forgery import FORM_TOKEN_ERROR, form_token_valid, issue_form_token
 from ..forms import build_step_form, valid_data
@@ -141,7 +141,7 @@ def step(token: str, step: str):
     try:
         return _store_step(bank, token, step, form, items)
     except OperationalError:
-        get_session().rollback()
+        rollback_request()
         logger.warning("database unavailable while storing a step; the page is shown again")
         page = _render_step(bank, token, step, items, *form_values(form), DATABASE_DOWN)
         return page, 503, {"Retry-After": "30"}
@@ -160,10 +160,10 @@ def _show_step(bank: Bank, token: str, step: str):
 
 def _store_step(bank: Bank, token: str, step: str, form, items):
     """Store a step's answers; show the page again with its errors, or go on."""
-    session = get_session()
+    connection = write_connection()
     # Read as a plain record and written with one UPDATE: a step is sent four times per scan,
     # and the ORM's load and flush cost more than the rest of the request.
-    scan = scan_record_or_404(token, session.connection())
+    scan = scan_record_or_404(token, connection)
     if scan.is_completed:
         return redirect(_step_url(token, RESULT_STEP), code=303)
     if not may_open(scan, bank, step):
@@ -177,23 +177,23 @@ def _store_step(bank: Bank, token: str, step: str, form, items):
         # Unanswered questions may wait, but an answer that cannot be stored (say "Weet ik
         # niet" ticked with another option) would be lost silently: show it instead.
         if not any(field.errors and field.data for field in form):
-            update_draft(session, scan.id, sent_step(scan, answers, profile, None))
-            session.commit()
+            update_draft(connection, scan.id, sent_step(scan, answers, profile, None))
+            connection.commit()
             return redirect(_step_url(token, steps[index - 1]), code=303)
         for field in form:
             if not field.data:
                 field.errors = []
         valid = False
     if not valid:
-        update_draft(session, scan.id, sent_step(scan, answers, profile, None))
-        session.commit()
+        update_draft(connection, scan.id, sent_step(scan, answers, profile, None))
+        connection.commit()
         return _render_step(bank, scan.token, step, items, *form_values(form)), 422
     values = sent_step(scan, answers, profile, step)
     if index == len(steps) - 1:
-        complete_draft(session, scan, bank, current_catalogue(), values)
+        complete_draft(connection, scan, bank, current_catalogue(), values)
     else:
-        update_draft(session, scan.id, values)
-    session.commit()
+        update_draft(connection, scan.id, values)
+    connection.commit()
     return redirect(_step_url(token, first_open_step(values["steps_done"], bank)), code=303)
 
 
