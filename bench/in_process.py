@@ -68,18 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", metavar="NAME", help="print the cProfile of this endpoint")
     args = parser.parse_args(argv)
     tmp = tempfile.mkdtemp()
-    url = (
-        inbox_100k.fresh_postgres(args.database_url)
-        if args.database_url
-        else f"sqlite:///{tmp}/in_process.db"
-    )
-    config = {
-        "SCAN_ENV": "production",
-        "SECRET_KEY": throughput.SECRET,
-        "DATABASE_URL": url,
-        "MAIL_NATIONAL_INBOX": "leads@bench.test",
-        "RENDER_CACHE": not args.no_render_cache,
-    }
+    config = throughput.bench_config(args.database_url, tmp)
+    config["RENDER_CACHE"] = not args.no_render_cache
     app = None
     try:
         seeding = scan.create_app(config)

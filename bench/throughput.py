@@ -63,6 +63,17 @@ end
 """
 
 
+def bench_config(database_url: str | None, tmp: str) -> dict:
+    """Production settings on a fresh database: PostgreSQL next to the URL's, or SQLite in tmp."""
+    url = inbox_100k.fresh_postgres(database_url) if database_url else f"sqlite:///{tmp}/bench.db"
+    return {
+        "SCAN_ENV": "production",
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": url,
+        "MAIL_NATIONAL_INBOX": "leads@bench.test",
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -232,17 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install -y wrk")
     tmp = tempfile.mkdtemp()
-    url = (
-        inbox_100k.fresh_postgres(args.database_url)
-        if args.database_url
-        else f"sqlite:///{tmp}/throughput.db"
-    )
-    config = {
-        "SCAN_ENV": "production",
-        "SECRET_KEY": SECRET,
-        "DATABASE_URL": url,
-        "MAIL_NATIONAL_INBOX": "leads@bench.test",
-    }
+    config = bench_config(args.database_url, tmp)
     app = scan.create_app(config)
     upgrade_to_head(app)
     data = prepare(app, args.leads)
