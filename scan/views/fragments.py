@@ -28,14 +28,19 @@ FORM_TOKEN_MARK = "0formtokenmark0" + "x" * 28
 
 
 def cached_render(
-    template_name: str, key: Hashable, limit: int, context: Callable[[], dict[str, Any]]
-) -> Markup:
+    template_name: str,
+    key: Hashable,
+    limit: int,
+    context: Callable[[], dict[str, Any]],
+    prepare: Callable[[str], Any] = Markup,
+) -> Any:
     """Return the template's output for `key`, rendering it with `context()` the first time.
 
     `key` must determine the output completely, request included (see request_key()).
+    What is kept is `prepare(output)`: the page as Markup, or split at its marks (split_marks).
     """
     if not current_app.config["RENDER_CACHE"]:
-        return Markup(render_template(template_name, **context()))
+        return prepare(render_template(template_name, **context()))
     template = current_app.jinja_env.get_template(template_name)
     caches = current_app.extensions.setdefault("scan.fragments", {})
     cache = caches.setdefault(template_name, {})
@@ -45,7 +50,7 @@ def cached_render(
     if html is None:
         if len(cache) >= limit:  # simple and bounded: start over rather than track use
             cache.clear()
-        html = cache[full_key] = Markup(render_template(template_name, **context()))
+        html = cache[full_key] = prepare(render_template(template_name, **context()))
     return html
 
 
@@ -68,21 +73,15 @@ def request_key() -> tuple:
     )
 
 
-def fill(page: str, token: str, form_token: str | None = None) -> str:
-    """Put a scan's token (and form token) where a page made for every scan has the marks."""
-    pieces = _pieces.get(page)
-    if pieces is None:
-        pieces = _pieces[page] = tuple(
-            part.split(TOKEN_MARK) for part in page.split(FORM_TOKEN_MARK)
-        )
-        if len(_pieces) > 4096:
-            _pieces.clear()
-    # Joining pieces split once is one pass over the page; two replace() calls were two.
-    return (form_token or FORM_TOKEN_MARK).join(token.join(part) for part in pieces)
+def split_marks(page: str) -> tuple[tuple[str, ...], ...]:
+    """Split a page made for every scan alike at its marks, once, for fill()."""
+    return tuple(tuple(part.split(TOKEN_MARK)) for part in page.split(FORM_TOKEN_MARK))
 
 
-# Cached pages split at their marks; keyed by the page string, whose hash Python keeps.
-_pieces: dict[str, tuple[list[str], ...]] = {}
+def fill(pieces: tuple[tuple[str, ...], ...], token: str, form_token: str) -> str:
+    """Put a scan's token and form token where the page (see split_marks) had the marks."""
+    # Joining pieces split once is one pass over the page; replace() was one pass per mark.
+    return form_token.join(token.join(part) for part in pieces)
 
 
 def asset_tags() -> Markup:

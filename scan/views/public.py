@@ -36,7 +36,14 @@ from ..scans import (
 )
 from . import current_bank, current_catalogue, scan_record_or_404
 from .fields import form_values, question_views, questions_state
-from .fragments import FORM_TOKEN_MARK, TOKEN_MARK, cached_render, fill, request_key
+from .fragments import (
+    FORM_TOKEN_MARK,
+    TOKEN_MARK,
+    cached_render,
+    fill,
+    request_key,
+    split_marks,
+)
 
 bp = Blueprint("public", __name__)
 #: Step pages kept per worker, one per step and state of its answers (about 13 KB each).
@@ -211,7 +218,7 @@ def _render_step(
         context = _step_context(bank, token, step, items, values, errors, form_error)
         return render_template("public/step.html", **context, form_token=issue_form_token(token))
     key = (step, questions_state(items, values), request_key())
-    page = cached_render(
+    pieces = cached_render(
         "public/step.html",
         key,
         STEP_PAGES_KEPT,
@@ -219,8 +226,9 @@ def _render_step(
             **_step_context(bank, TOKEN_MARK, step, items, values),
             "form_token": FORM_TOKEN_MARK,
         },
+        prepare=split_marks,
     )
-    return fill(page, token, issue_form_token(token))
+    return fill(pieces, token, issue_form_token(token))
 
 
 def _step_context(bank: Bank, token: str, step: str, items, values, errors=None, form_error=None):
