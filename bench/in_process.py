@@ -22,7 +22,6 @@ import argparse
 import cProfile
 import io
 import pstats
-import shutil
 import sys
 import tempfile
 import time
@@ -32,7 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import inbox_100k  # noqa: E402
 import throughput  # noqa: E402
 from flask import Flask  # noqa: E402
 from werkzeug.test import EnvironBuilder  # noqa: E402
@@ -116,11 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         sys.stderr = sys.__stderr__
-        if app is not None:
-            database(app).engine.dispose()
-        if args.database_url:
-            inbox_100k.drop_postgres(args.database_url)
-        shutil.rmtree(tmp, ignore_errors=True)
+        throughput.bench_cleanup(app, args.database_url, tmp)
 
 
 if __name__ == "__main__":

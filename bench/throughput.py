@@ -74,6 +74,15 @@ def bench_config(database_url: str | None, tmp: str) -> dict:
     }
 
 
+def bench_cleanup(app, database_url: str | None, tmp: str) -> None:
+    """Undo bench_config: close the app's connections, drop the database, remove tmp."""
+    if app is not None:
+        database(app).engine.dispose()
+    if database_url:
+        inbox_100k.drop_postgres(database_url)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -351,10 +360,7 @@ def main(argv: list[str] | None = None) -> int:
             if server.poll() is None:
                 server.terminate()
                 server.wait(30)
-        database(app).engine.dispose()
-        if args.database_url:
-            inbox_100k.drop_postgres(args.database_url)
-        shutil.rmtree(tmp, ignore_errors=True)
+        bench_cleanup(app, args.database_url, tmp)
 
 
 if __name__ == "__main__":

@@ -69,11 +69,6 @@ def _read(item: Question | ProfileItem, formdata: MultiDict) -> Any:
     return values[0].strip() if item.type == "postcode" else values[0]
 
 
-def build_step_form(items: tuple[Question | ProfileItem, ...], formdata: MultiDict) -> StepForm:
-    """Read a posted step's answers into a form that can be validated and shown again."""
-    return StepForm(items, formdata)
-
-
 def valid_data(form: StepForm) -> dict[str, Any]:
     """Return the values of the fields that passed validation (after validate() ran)."""
     return {name: f.data for name, f in form.fields.items() if not f.errors}

@@ -53,6 +53,31 @@ class ScanRecord:
 
 
 _scans, _werkplaatsen, _leads = Scan.__table__, Werkplaats.__table__, Lead.__table__
+#: The columns of a WerkplaatsRecord, labelled so they can sit next to a scan's in one row.
+WERKPLAATS_COLUMNS = (
+    _werkplaatsen.c.id.label("w_id"),
+    _werkplaatsen.c.name.label("w_name"),
+    _werkplaatsen.c.city.label("w_city"),
+    _werkplaatsen.c.offer.label("w_offer"),
+    _werkplaatsen.c.website.label("w_website"),
+    _werkplaatsen.c.institutions.label("w_institutions"),
+)
+
+
+def werkplaats_record(row) -> WerkplaatsRecord | None:
+    """Make the record of a row selected with WERKPLAATS_COLUMNS (None: no werkplaats)."""
+    if row.w_id is None:
+        return None
+    return WerkplaatsRecord(
+        row.w_id,
+        row.w_name,
+        row.w_city,
+        row.w_offer or "",
+        row.w_website,
+        tuple(row.w_institutions or ()),
+    )
+
+
 _BY_TOKEN = (
     select(
         _scans.c.id,
@@ -65,12 +90,7 @@ _BY_TOKEN = (
         _scans.c.steps_done,
         _scans.c.completed_at,
         _scans.c.distance_km,
-        _werkplaatsen.c.id.label("w_id"),
-        _werkplaatsen.c.name.label("w_name"),
-        _werkplaatsen.c.city.label("w_city"),
-        _werkplaatsen.c.offer.label("w_offer"),
-        _werkplaatsen.c.website.label("w_website"),
-        _werkplaatsen.c.institutions.label("w_institutions"),
+        *WERKPLAATS_COLUMNS,
         _leads.c.id.label("lead_id"),
     )
     .select_from(
@@ -97,16 +117,6 @@ def read_scan(connection: Connection, token: str) -> ScanRecord | None:
     row = connection.execute(_BY_TOKEN, {"token": token}).first()
     if row is None:
         return None
-    werkplaats = None
-    if row.w_id is not None:
-        werkplaats = WerkplaatsRecord(
-            row.w_id,
-            row.w_name,
-            row.w_city,
-            row.w_offer or "",
-            row.w_website,
-            tuple(row.w_institutions or ()),
-        )
     return ScanRecord(
         row.id,
         row.token,
@@ -118,6 +128,6 @@ def read_scan(connection: Connection, token: str) -> ScanRecord | None:
         row.steps_done or [],
         row.completed_at,
         row.distance_km,
-        werkplaats,
+        werkplaats_record(row),
         row.lead_id is not None,
     )

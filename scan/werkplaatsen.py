@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from .content.loader import ContentError, Problem, field_path
 from .models import Werkplaats
 from .routing import Route, Site, parse_claims, route
-from .scan_reads import WerkplaatsRecord
+from .scan_reads import WERKPLAATS_COLUMNS, WerkplaatsRecord, werkplaats_record
 
 SEED_FILE = "scan/data/werkplaatsen.yaml"
 
@@ -113,31 +113,16 @@ def all_werkplaatsen() -> Select[tuple[Werkplaats]]:
 
 
 _w = Werkplaats.__table__
-_ROUTING = select(
-    _w.c.id,
-    _w.c.name,
-    _w.c.city,
-    _w.c.offer,
-    _w.c.website,
-    _w.c.institutions,
-    _w.c.lat,
-    _w.c.lon,
-    _w.c.active,
-    _w.c.claims,
-)
+_ROUTING = select(*WERKPLAATS_COLUMNS, _w.c.lat, _w.c.lon, _w.c.active, _w.c.claims)
 
 
 def route_pc4(
     connection: Connection, pc4: str | None
 ) -> tuple[WerkplaatsRecord | None, Route | None]:
     """Route a PC4 to a werkplaats of the table (None, None: the national queue)."""
-    rows = {row.id: row for row in connection.execute(_ROUTING)}
-    sites = [Site(r.id, r.lat, r.lon, r.active, parse_claims(r.claims)) for r in rows.values()]
+    rows = {row.w_id: row for row in connection.execute(_ROUTING)}
+    sites = [Site(r.w_id, r.lat, r.lon, r.active, parse_claims(r.claims)) for r in rows.values()]
     found = route(pc4, sites)
     if found is None:
         return None, None
-    row = rows[found.site.id]
-    record = WerkplaatsRecord(
-        row.id, row.name, row.city, row.offer or "", row.website, tuple(row.institutions or ())
-    )
-    return record, found
+    return werkplaats_record(rows[found.site.id]), found

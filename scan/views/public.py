@@ -21,7 +21,7 @@ from ..content import Bank
 from ..db import get_session, rollback_request, write_connection
 from ..embedding import allowed_parent, in_embed, journey_url
 from ..forgery import FORM_TOKEN_ERROR, form_token_valid, issue_form_token
-from ..forms import build_step_form, valid_data
+from ..forms import StepForm, valid_data
 from ..scans import (
     PROFILE_STEP,
     RESULT_STEP,
@@ -120,7 +120,7 @@ def _step_items(bank: Bank, step: str):
 
 def _build_form(bank: Bank, step: str, formdata):
     items = _step_items(bank, step)
-    return build_step_form(items, formdata), items
+    return StepForm(items, formdata), items
 
 
 def _split_values(bank: Bank, step: str, values: dict) -> tuple[dict, dict]:
