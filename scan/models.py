@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
@@ -163,6 +174,20 @@ class Lead(Base):
         Index("ix_leads_werkplaats_status_created", "werkplaats_id", "status", "created_at"),
         Index("ix_leads_status_created", "status", "created_at"),
     )
+
+
+class ChangeCounter(Base):
+    """A number that every committed write to a group of tables raises (scan/changes.py).
+
+    Database triggers raise it (migration 0006), so no code path can forget to; pages and
+    tables kept per worker are keyed on it and never outlive the data they were made from.
+    """
+
+    __tablename__ = "change_counters"
+
+    #: "leads" or "werkplaatsen".
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class OutboxMail(Base):
