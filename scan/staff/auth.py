@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from ..models import Werkplaats
 from .models import StaffSession, StaffUser
 
 HASHER = PasswordHasher()
@@ -116,21 +118,73 @@ def start_session(session: Session, user: StaffUser, now: datetime) -> str:
     return key
 
 
-def resume_session(session: Session, key: str, now: datetime) -> StaffSession | None:
-    """Return the live session for a cookie key; end it when it has timed out."""
+@dataclass(frozen=True)
+class StaffIdentity:
+    """The signed-in user as read with their session: what pages and the audit log need.
+
+    Read with one Core query on every staff request (an ORM load of session, user and
+    werkplaats cost more than the inbox page it guards); it has the attributes of a StaffUser
+    that views use, so either can be passed where a user is expected.
+    """
+
+    session_id: int
+    id: int
+    email: str
+    role: str
+    werkplaats_id: str | None
+    werkplaats_name: str | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+_sessions = StaffSession.__table__
+_users = StaffUser.__table__
+_werkplaatsen = Werkplaats.__table__
+_RESUME = (
+    select(
+        _sessions.c.id,
+        _sessions.c.created_at,
+        _sessions.c.last_seen_at,
+        _users.c.id.label("user_id"),
+        _users.c.email,
+        _users.c.role,
+        _users.c.active,
+        _users.c.werkplaats_id,
+        _werkplaatsen.c.name.label("werkplaats_name"),
+    )
+    .join(_users, _users.c.id == _sessions.c.user_id)
+    .outerjoin(_werkplaatsen, _werkplaatsen.c.id == _users.c.werkplaats_id)
+    .where(_sessions.c.key_hash == bindparam("key_hash"))
+)
+
+
+def resume_session(
+    reader: Connection, writer: Callable[[], Session], key: str, now: datetime
+) -> StaffIdentity | None:
+    """Return who is signed in with a cookie key; end the session when it has timed out.
+
+    Reads on `reader`; the rare writes (ending or touching the session) go through the session
+    `writer()` returns, whose commit at the end of the request stores them.
+    """
     if not key or len(key) > 100:
         return None
-    found = session.scalar(select(StaffSession).where(StaffSession.key_hash == _key_hash(key)))
-    if found is None:
+    row = reader.execute(_RESUME, {"key_hash": _key_hash(key)}).first()
+    if row is None:
         return None
-    idle = now - aware(found.last_seen_at)
-    age = now - aware(found.created_at)
-    if idle > IDLE_TIMEOUT or age > ABSOLUTE_TIMEOUT or not found.user.active:
-        session.delete(found)
+    idle = now - aware(row.last_seen_at)
+    age = now - aware(row.created_at)
+    if idle > IDLE_TIMEOUT or age > ABSOLUTE_TIMEOUT or not row.active:
+        writer().execute(delete(StaffSession).where(StaffSession.id == row.id))
         return None
     if idle > TOUCH_INTERVAL:
-        found.last_seen_at = now
-    return found
+        writer().execute(
+            update(StaffSession).where(StaffSession.id == row.id).values(last_seen_at=now)
+        )
+    return StaffIdentity(
+        row.id, row.user_id, row.email, row.role, row.werkplaats_id, row.werkplaats_name
+    )
 
 
 def end_session(session: Session, key: str) -> None:

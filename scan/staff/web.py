@@ -9,11 +9,10 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from ..db import get_session
+from ..db import get_session, read_connection
 from ..models import utcnow
 from .audit import action_label
-from .auth import csrf_token, csrf_valid, resume_session
-from .models import StaffUser
+from .auth import StaffIdentity, csrf_token, csrf_valid, resume_session
 
 COOKIE_PATH = "/medewerkers"
 
@@ -61,7 +60,7 @@ def clear_cookie(response: Response, name: str) -> None:
     )
 
 
-def current_user() -> StaffUser | None:
+def current_user() -> StaffIdentity | None:
     """Return the signed-in staff user of this request, or None."""
     return g.get("staff_user")
 
@@ -87,8 +86,8 @@ def init_blueprint(bp: Blueprint) -> None:
 
 def _load_user_and_check_csrf() -> Any:
     key = request.cookies.get(session_cookie_name(), "")
-    found = resume_session(get_session(), key, utcnow()) if key else None
-    g.staff_user = found.user if found else None
+    found = resume_session(read_connection(), get_session, key, utcnow()) if key else None
+    g.staff_user = found
     g.staff_key = key if found else None
     if request.method == "POST":
         bound = g.staff_key or request.cookies.get(SIGNIN_COOKIE, "")
@@ -101,7 +100,8 @@ def _load_user_and_check_csrf() -> Any:
 
 def _finish(response: Response) -> Response:
     # Sessions touched or ended by the hook above, and audit events of read-only views.
-    get_session().commit()
+    if "db_session" in g:  # a page served from reads alone opened no session
+        get_session().commit()
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response

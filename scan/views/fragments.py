@@ -54,6 +54,15 @@ def cached_render(
     return html
 
 
+def kept_render(template_name: str, key: Hashable) -> Any | None:
+    """Return what cached_render() keeps for `key`, or None: for views that check first."""
+    if not current_app.config["RENDER_CACHE"]:
+        return None
+    template = current_app.jinja_env.get_template(template_name)
+    caches = current_app.extensions.get("scan.fragments", {})
+    return caches.get(template_name, {}).get((template, key))
+
+
 def request_key() -> tuple:
     """What a page's layout and links depend on: the embed frame, its partner, the address.
 
