@@ -10,8 +10,9 @@ copy newer than its key, never older, and the next request simply misses.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
+from .lean_sql import Reader
 from .models import ChangeCounter
 
 LEADS = "leads"
@@ -20,6 +21,6 @@ WERKPLAATSEN = "werkplaatsen"
 _COUNTERS = select(ChangeCounter.name, ChangeCounter.value)
 
 
-def change_counters(connection: Connection) -> dict[str, int]:
+def change_counters(connection: Reader) -> dict[str, int]:
     """Return every counter by name; a missing counter is missing, never guessed."""
     return {name: value for name, value in connection.execute(_COUNTERS)}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from .lean_sql import LeanConnection
 from .sqlite_writes import SerialisedWritesConnection
 
 
@@ -31,8 +32,6 @@ class Database:
 
     engine: Engine
     sessions: sessionmaker[Session]
-    #: The same pool in autocommit mode, for read_connection().
-    reader: Engine
 
 
 def make_engine(url: str, timeout: float = 10) -> Engine:
@@ -76,13 +75,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def init_app(app: Flask) -> None:
     """Attach the database to the app and close the request's session at teardown."""
     engine = make_engine(app.config["DATABASE_URL"], app.config["DATABASE_TIMEOUT"])
-    # On PostgreSQL plain reads run in autocommit mode. SQLite's driver never begins a
-    # transaction for a SELECT, and switching its isolation level costs a PRAGMA each way.
-    postgres = engine.dialect.name == "postgresql"
-    reader = engine.execution_options(isolation_level="AUTOCOMMIT") if postgres else engine
-    app.extensions["scan.db"] = Database(
-        engine, sessionmaker(engine, expire_on_commit=False), reader
-    )
+    app.extensions["scan.db"] = Database(engine, sessionmaker(engine, expire_on_commit=False))
     app.teardown_appcontext(_close_session)
 
 
@@ -98,27 +91,26 @@ def get_session() -> Session:
     return g.db_session
 
 
-def read_connection() -> Connection:
-    """Return this request's connection for plain reads, opening it on first use.
+def read_connection() -> LeanConnection:
+    """Return this request's reader for plain SELECTs, opening it on first use.
 
-    Pages that only show a scan read it with one Core query; a whole ORM session would cost
-    more than the query itself.
+    Pages that only show a scan, and the staff pages' session check, read with a few
+    prepared SELECTs; a SQLAlchemy Connection around them cost more than the queries
+    (scan/lean_sql.py). On PostgreSQL they run without a transaction.
     """
     if "db_read" not in g:
-        # A single SELECT needs no BEGIN and ROLLBACK around it, which on PostgreSQL are two
-        # round trips of their own (see init_app).
-        g.db_read = database().reader.connect()
+        g.db_read = LeanConnection(database().engine, autocommit=True)
     return g.db_read
 
 
-def write_connection() -> Connection:
-    """Return this request's connection for Core writes; the view commits it.
+def write_connection() -> LeanConnection:
+    """Return this request's connection for the journey's writes; the view commits it.
 
-    The journey's writes are single statements on one scan; an ORM session around them cost
-    more than the statements (docs/decisions.md, 18).
+    The journey's writes are single statements on one scan; an ORM session or a SQLAlchemy
+    Connection around them cost more than the statements (docs/decisions.md, 18 and 23).
     """
     if "db_write" not in g:
-        g.db_write = database().engine.connect()
+        g.db_write = LeanConnection(database().engine)
     return g.db_write
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import bindparam, select
 
+from .lean_sql import Reader
 from .models import Lead, Scan, Werkplaats
 
 
@@ -105,12 +106,12 @@ _BY_TOKEN = (
 _RESULT = select(_scans.c.result).where(_scans.c.id == bindparam("id"))
 
 
-def read_result(connection: Connection, scan_id: int) -> dict[str, Any] | None:
+def read_result(connection: Reader, scan_id: int) -> dict[str, Any] | None:
     """Return a scan's frozen result; not part of ScanRecord, as a cached page needs no result."""
     return connection.execute(_RESULT, {"id": scan_id}).scalar()
 
 
-def read_scan(connection: Connection, token: str) -> ScanRecord | None:
+def read_scan(connection: Reader, token: str) -> ScanRecord | None:
     """Return the scan behind a token as a record, or None (also for impossible tokens)."""
     if not 20 <= len(token) <= 64:
         return None

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, insert, select, update
+from sqlalchemy import Insert, Select, Update, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from .advice import Advice, recommend
 from .content import Bank
 from .content.advice import Catalogue
+from .lean_sql import Reader, Writer
 from .models import Scan, utcnow
 from .scan_reads import ScanRecord, WerkplaatsRecord
 from .scoring import ScanScore, score_scan
@@ -94,26 +96,30 @@ def sent_step(
 
 
 _scans = Scan.__table__
-# Built once: making the statement anew cost more than executing it. updated_at is still set
-# by the column's onupdate.
-_UPDATE_DRAFT = (
-    update(_scans)
-    .where(_scans.c.id == bindparam("scan_id"))
-    .values(
-        answers=bindparam("answers", type_=_scans.c.answers.type),
-        profile=bindparam("profile", type_=_scans.c.profile.type),
-        steps_done=bindparam("steps_done", type_=_scans.c.steps_done.type),
+#: The columns a step's page writes; built once, as making the statement anew cost more than
+#: running it. Every value is passed, updated_at too: a LeanConnection fills in no defaults.
+_DRAFT_COLUMNS = ("answers", "profile", "steps_done", "updated_at")
+
+
+@cache
+def _update_scan(columns: tuple[str, ...]) -> Update:
+    """UPDATE one scan (bound as scan_id), setting these columns from bound values."""
+    return (
+        update(_scans)
+        .where(_scans.c.id == bindparam("scan_id"))
+        .values({name: bindparam(name, type_=_scans.c[name].type) for name in columns})
     )
-)
 
 
-def update_draft(connection: Connection, scan_id: int, values: dict[str, Any]) -> None:
+def update_draft(connection: Writer, scan_id: int, values: dict[str, Any]) -> None:
     """Write a draft's new values (see sent_step) with one UPDATE, loading no ORM object."""
-    connection.execute(_UPDATE_DRAFT, {"scan_id": scan_id, **values})
+    connection.execute(
+        _update_scan(_DRAFT_COLUMNS), {"scan_id": scan_id, "updated_at": utcnow(), **values}
+    )
 
 
 def completion(
-    connection: Connection,
+    reader: Reader,
     bank: Bank,
     catalogue: Catalogue,
     answers: dict[str, Any],
@@ -125,7 +131,7 @@ def completion(
     Nothing is written, so the write that follows holds SQLite's write lock only briefly.
     """
     score = score_scan(bank, answers)
-    werkplaats, found = route_pc4(connection, profile.get("postcode"))
+    werkplaats, found = route_pc4(reader, profile.get("postcode"))
     advice = recommend(bank, catalogue, score, answers, profile)
     values = {
         "status": "completed",
@@ -141,21 +147,23 @@ def completion(
     return values, werkplaats
 
 
-_UPDATE_COMPLETED = update(_scans).where(_scans.c.id == bindparam("scan_id"))
-
-
 def complete_draft(
-    connection: Connection,
+    connection: Writer,
     scan: ScanRecord,
     bank: Bank,
     catalogue: Catalogue,
     draft: dict[str, Any],
+    reader: Reader | None = None,
 ) -> None:
-    """Store the last step's values (see sent_step) and the scored result in one UPDATE."""
+    """Store the last step's values (see sent_step) and the scored result in one UPDATE.
+
+    Routing reads on `reader` when given (a request's LeanConnection), else on `connection`.
+    """
     values, _werkplaats = completion(
-        connection, bank, catalogue, draft["answers"], draft["profile"]
+        reader or connection, bank, catalogue, draft["answers"], draft["profile"]
     )
-    connection.execute(_UPDATE_COMPLETED.values(**draft, **values), {"scan_id": scan.id})
+    row = {**draft, **values, "updated_at": values["completed_at"]}
+    connection.execute(_update_scan(tuple(sorted(row))), {"scan_id": scan.id, **row})
 
 
 def result_snapshot(score: ScanScore, advice: Advice) -> dict[str, Any]:
@@ -187,19 +195,27 @@ def result_snapshot(score: ScanScore, advice: Advice) -> dict[str, Any]:
     }
 
 
+@cache
+def _insert_scan(columns: tuple[str, ...]) -> Insert:
+    """INSERT a scan with these columns from bound values, returning its id."""
+    values = {name: bindparam(name, type_=_scans.c[name].type) for name in columns}
+    return insert(_scans).values(values).returning(_scans.c.id)
+
+
 def store_submission(
-    connection: Connection,
+    connection: Writer,
     bank: Bank,
     catalogue: Catalogue,
     answers: dict[str, Any],
     profile: dict[str, Any],
     partner: str | None,
+    reader: Reader | None = None,
 ) -> tuple[ScanRecord, dict[str, Any]]:
     """Score and store a complete set of answers in one INSERT (the API's path).
 
-    Returns the stored scan and its frozen result.
+    Returns the stored scan and its frozen result. Routing reads on `reader` when given.
     """
-    values, werkplaats = completion(connection, bank, catalogue, answers, profile)
+    values, werkplaats = completion(reader or connection, bank, catalogue, answers, profile)
     now = values["completed_at"]
     row = {
         "token": new_token(),
@@ -211,7 +227,7 @@ def store_submission(
         "updated_at": now,
         **values,
     }
-    scan_id = connection.execute(insert(_scans), row).inserted_primary_key[0]
+    scan_id = connection.execute(_insert_scan(tuple(sorted(row))), row).scalar()
     scan = ScanRecord(
         id=scan_id,
         token=row["token"],

@@ -9,11 +9,12 @@ from weakref import WeakKeyDictionary
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
-from sqlalchemy import Connection, Engine, Select, select
+from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session
 
 from .changes import WERKPLAATSEN, change_counters
 from .content.loader import ContentError, Problem, field_path
+from .lean_sql import Reader
 from .models import Werkplaats
 from .routing import Route, Site, parse_claims, route
 from .scan_reads import WERKPLAATS_COLUMNS, WerkplaatsRecord, werkplaats_record
@@ -131,7 +132,7 @@ class RoutingTable:
 _routing_tables: WeakKeyDictionary[Engine, tuple[int, RoutingTable]] = WeakKeyDictionary()
 
 
-def _read_routing_table(connection: Connection) -> RoutingTable:
+def _read_routing_table(connection: Reader) -> RoutingTable:
     rows = list(connection.execute(_ROUTING))
     return RoutingTable(
         {row.w_id: werkplaats_record(row) for row in rows},
@@ -139,7 +140,7 @@ def _read_routing_table(connection: Connection) -> RoutingTable:
     )
 
 
-def routing_table(connection: Connection) -> RoutingTable:
+def routing_table(connection: Reader) -> RoutingTable:
     """Return the routing table, read again only after a werkplaats changed.
 
     Every scan is routed, and reading and parsing the table was a fifth of an API scan's time
@@ -157,9 +158,7 @@ def routing_table(connection: Connection) -> RoutingTable:
     return table
 
 
-def route_pc4(
-    connection: Connection, pc4: str | None
-) -> tuple[WerkplaatsRecord | None, Route | None]:
+def route_pc4(connection: Reader, pc4: str | None) -> tuple[WerkplaatsRecord | None, Route | None]:
     """Route a PC4 to a werkplaats of the table (None, None: the national queue)."""
     table = routing_table(connection)
     found = route(pc4, table.sites)

@@ -11,9 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from ..lean_sql import Reader
 from ..models import Werkplaats
 from .models import StaffSession, StaffUser
 
@@ -161,7 +162,7 @@ _RESUME = (
 
 
 def resume_session(
-    reader: Connection, writer: Callable[[], Session], key: str, now: datetime
+    reader: Reader, writer: Callable[[], Session], key: str, now: datetime
 ) -> StaffIdentity | None:
     """Return who is signed in with a cookie key; end the session when it has timed out.
 

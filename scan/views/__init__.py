@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, g
-from sqlalchemy import Connection
 
 from ..content.loading import current_bank, current_catalogue
 from ..db import get_session, read_connection
@@ -25,13 +24,9 @@ def scan_or_404(token: str) -> Scan:
     return scan
 
 
-def scan_record_or_404(token: str, connection: Connection | None = None) -> ScanRecord:
-    """Return the scan behind the token as a record, or answer 404.
-
-    Views that only show the scan read it on the request's read connection; views that change
-    it pass their session's connection.
-    """
-    scan = read_scan(connection or read_connection(), token)
+def scan_record_or_404(token: str) -> ScanRecord:
+    """Return the scan behind the token as a record (read on the request's reader), or 404."""
+    scan = read_scan(read_connection(), token)
     if scan is None:
         abort(404)
     if in_embed():

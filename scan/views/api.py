@@ -153,6 +153,7 @@ def create_scan():
         submission.answers,
         submission.profile,
         submission.partner,
+        read_connection(),
     )
     connection.commit()
     document = result_document(scan, stored_result, bank)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from ..answers import PARTNER_PATTERN, clean_profile_value
 from ..content import Bank
-from ..db import get_session, rollback_request, write_connection
+from ..db import get_session, read_connection, rollback_request, write_connection
 from ..embedding import allowed_parent, in_embed, journey_url
 from ..forgery import FORM_TOKEN_ERROR, form_token_valid, issue_form_token
 from ..forms import StepForm, valid_data
@@ -167,10 +167,10 @@ def _show_step(bank: Bank, token: str, step: str):
 
 def _store_step(bank: Bank, token: str, step: str, form, items):
     """Store a step's answers; show the page again with its errors, or go on."""
-    connection = write_connection()
     # Read as a plain record and written with one UPDATE: a step is sent four times per scan,
     # and the ORM's load and flush cost more than the rest of the request.
-    scan = scan_record_or_404(token, connection)
+    scan = scan_record_or_404(token)
+    connection = write_connection()
     if scan.is_completed:
         return redirect(_step_url(token, RESULT_STEP), code=303)
     if not may_open(scan, bank, step):
@@ -197,7 +197,7 @@ def _store_step(bank: Bank, token: str, step: str, form, items):
         return _render_step(bank, scan.token, step, items, *form_values(form)), 422
     values = sent_step(scan, answers, profile, step)
     if index == len(steps) - 1:
-        complete_draft(connection, scan, bank, current_catalogue(), values)
+        complete_draft(connection, scan, bank, current_catalogue(), values, read_connection())
     else:
         update_draft(connection, scan.id, values)
     connection.commit()

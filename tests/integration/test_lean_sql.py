@@ -1,0 +1,95 @@
+"""A LeanConnection reads and writes what a SQLAlchemy Connection does, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from scan.db import database
+from scan.lean_sql import LeanConnection
+from scan.models import Lead, Scan, utcnow
+from scan.scan_reads import _BY_TOKEN, read_scan
+from scan.scans import _insert_scan, _update_scan, update_draft
+from tests.staff import make_lead
+
+
+def _token_of_lead(app, lead_id: int) -> str:
+    with database(app).engine.connect() as connection:
+        return connection.execute(
+            select(Scan.token).join(Lead, Lead.scan_id == Scan.id).where(Lead.id == lead_id)
+        ).scalar_one()
+
+
+def test_rows_and_records_are_those_of_a_core_execute(app):
+    token = _token_of_lead(app, make_lead(app, "utrecht"))
+    engine = database(app).engine
+    lean = LeanConnection(engine, autocommit=True)
+    try:
+        with engine.connect() as connection:
+            core_row = connection.execute(_BY_TOKEN, {"token": token}).first()
+            core_record = read_scan(connection, token)
+        lean_row = lean.execute(_BY_TOKEN, {"token": token}).first()
+        assert tuple(lean_row) == tuple(core_row)
+        assert lean_row._fields == tuple(core_row._fields)
+        # Decoded, not raw text: JSON as dicts and lists, the time as a datetime.
+        assert isinstance(lean_row.answers, dict) and lean_row.answers
+        assert lean_row.completed_at == core_row.completed_at is not None
+        assert read_scan(lean, token) == core_record
+        assert core_record.werkplaats.id == "utrecht" and core_record.has_lead
+        assert lean.execute(_BY_TOKEN, {"token": "x" * 43}).first() is None
+    finally:
+        lean.close()
+
+
+def _answers(app, token: str) -> dict:
+    with database(app).engine.connect() as connection:
+        return connection.execute(select(Scan.answers).where(Scan.token == token)).scalar_one()
+
+
+def test_writes_last_only_when_committed(app):
+    token = _token_of_lead(app, make_lead(app, "utrecht"))
+    engine = database(app).engine
+    with engine.connect() as connection:
+        scan_id = read_scan(connection, token).id
+    before = _answers(app, token)
+    values = {"answers": {"probeer": "iets"}, "profile": {}, "steps_done": []}
+
+    writer = LeanConnection(engine)
+    update_draft(writer, scan_id, values)
+    writer.close()  # not committed: rolled back
+    assert _answers(app, token) == before
+
+    writer = LeanConnection(engine)
+    update_draft(writer, scan_id, values)
+    writer.commit()
+    writer.close()
+    assert _answers(app, token) == {"probeer": "iets"}
+
+
+def test_a_missing_value_or_a_refused_write_fails_clearly(app):
+    token = _token_of_lead(app, make_lead(app, "utrecht"))
+    engine = database(app).engine
+    writer = LeanConnection(engine)
+    try:
+        statement = _update_scan(("answers", "updated_at"))
+        with pytest.raises(KeyError, match="updated_at"):
+            writer.execute(statement, {"scan_id": 1, "answers": {}})
+        now = utcnow()
+        row = {
+            "token": token,  # taken: the unique index refuses it
+            "bank_version": "test",
+            "status": "draft",
+            "answers": {},
+            "profile": {},
+            "steps_done": [],
+            "created_at": now,
+            "updated_at": now,
+        }
+        with pytest.raises(IntegrityError):
+            writer.execute(_insert_scan(tuple(sorted(row))), row)
+        writer.rollback()
+        # The connection is still good after the refusal.
+        assert writer.execute(_BY_TOKEN, {"token": token}).first().token == token
+    finally:
+        writer.close()
