@@ -34,6 +34,8 @@ class _Compiled:
     names: tuple[str, ...]
     positional: bool
     binders: dict[str, Callable[[Any], Any]]
+    #: Values the statement itself holds (literal(1), where(column == 5)).
+    fixed: dict[str, Any]
     #: The statement's result columns (a SELECT's, or an INSERT's RETURNING), for decoding.
     columns: tuple
     row: type | None
@@ -55,9 +57,16 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
             if process is not None:
                 binders[name] = process
         names = tuple(compiled.positiontup or ()) if dialect.positional else tuple(compiled.binds)
+        # Column defaults that Core would compute per execution are not filled in: required.
+        defaults = {c.key for c in (*compiled.insert_prefetch, *compiled.update_prefetch)}
+        fixed = {
+            name: bind.effective_value
+            for name, bind in compiled.binds.items()
+            if not bind.required and name not in defaults
+        }
         columns = tuple(getattr(statement, "exported_columns", ()))
         row = namedtuple("Row", [column.key for column in columns]) if columns else None
-        found = _Compiled(compiled.string, names, dialect.positional, binders, columns, row)
+        found = _Compiled(compiled.string, names, dialect.positional, binders, fixed, columns, row)
         by_dialect[dialect.name] = found
     return found
 
@@ -114,7 +123,7 @@ class LeanConnection:
     def execute(self, statement: Executable, params: Mapping[str, Any] | None = None) -> LeanResult:
         """Run one statement with every bound value given; return its rows, decoded."""
         compiled = _compile(statement, self._dialect)
-        values = params or {}
+        values = {**compiled.fixed, **params} if params else compiled.fixed
         missing = [name for name in compiled.names if name not in values]
         if missing:
             raise KeyError(f"no value for {', '.join(missing)} in {compiled.sql!r}")
@@ -184,6 +193,12 @@ class LeanConnection:
             self._fairy = None
             fairy.invalidate(error)
             self.engine.dispose()
+
+    def discard(self) -> None:
+        """Close the DBAPI connection outright, for a pool that is being disposed of."""
+        fairy, self._fairy = self._fairy, None
+        if fairy is not None:
+            fairy.invalidate()
 
     def close(self) -> None:
         """Give the connection back to the pool; what was not committed is rolled back."""

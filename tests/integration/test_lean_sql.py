@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.exc import IntegrityError
 
-from scan.db import database
+from scan.db import database, read_connection
 from scan.lean_sql import LeanConnection
 from scan.models import Lead, Scan, utcnow
 from scan.scan_reads import _BY_TOKEN, read_scan
@@ -93,3 +93,26 @@ def test_a_missing_value_or_a_refused_write_fails_clearly(app):
         assert writer.execute(_BY_TOKEN, {"token": token}).first().token == token
     finally:
         writer.close()
+
+
+def test_a_reader_is_kept_only_where_requests_never_overlap(app):
+    engine = database(app).engine
+    one = select(literal(1).label("one"))
+
+    def reader_of_a_request(multithread: bool) -> LeanConnection:
+        with app.test_request_context(environ_overrides={"wsgi.multithread": multithread}):
+            reader = read_connection()
+            assert reader.execute(one).scalar() == 1
+        return reader
+
+    # A threaded server: each request takes a connection from the pool and gives it back.
+    assert reader_of_a_request(True) is not reader_of_a_request(True)
+    assert engine.pool.checkedout() == 0
+    # One request at a time per process (gunicorn's sync workers): the reader stays.
+    kept = reader_of_a_request(False)
+    assert reader_of_a_request(False) is kept and engine.pool.checkedout() == 1
+    driver_connection = kept._fairy.driver_connection
+    engine.dispose()  # as at the end of a test, or after a lost connection
+    with pytest.raises(engine.dialect.loaded_dbapi.Error):  # closed, not left to the GC
+        driver_connection.cursor().execute("SELECT 1")
+    assert reader_of_a_request(False).execute(one).scalar() == 1  # connects afresh
