@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from .lean_sql import LeanConnection
@@ -77,9 +78,9 @@ def init_app(app: Flask) -> None:
     """Attach the database to the app and close the request's session at teardown."""
     engine = make_engine(app.config["DATABASE_URL"], app.config["DATABASE_TIMEOUT"])
     app.extensions["scan.db"] = Database(engine, sessionmaker(engine, expire_on_commit=False))
-    # The kept reader goes back with the pool: when the app disposes of its engine, and when
+    # Kept connections go with the pool: when the app disposes of its engine, and when
     # a lost connection made the reader start a new pool.
-    event.listen(engine, "engine_disposed", lambda _engine: _close_kept_reader(app))
+    event.listen(engine, "engine_disposed", lambda _engine: _discard_kept_connections(app))
     app.teardown_appcontext(_close_session)
 
 
@@ -101,45 +102,48 @@ def read_connection() -> LeanConnection:
     Pages that only show a scan, and the staff pages' session check, read with a few
     prepared SELECTs; a SQLAlchemy Connection around them cost more than the queries
     (scan/lean_sql.py). On PostgreSQL they run without a transaction.
-
-    When the server runs one request at a time per process (wsgi.multithread is false, as
-    in gunicorn's sync workers), the reader keeps its connection between requests: taking
-    it from the pool and giving it back cost 0.04 ms, more than reading the scan.
     """
-    if "db_read" not in g:
-        if has_request_context() and not request.environ.get("wsgi.multithread", True):
-            g.db_read = _kept_reader()
-            g.db_read_kept = True
-        else:
-            g.db_read = LeanConnection(database().engine, autocommit=True)
-    return g.db_read
-
-
-def _kept_reader() -> LeanConnection:
-    kept = current_app.extensions.get("scan.kept_reader")
-    if kept is None or kept[0] != os.getpid():  # never a connection made before a fork
-        kept = (os.getpid(), LeanConnection(database().engine, autocommit=True))
-        current_app.extensions["scan.kept_reader"] = kept
-    return kept[1]
-
-
-def _close_kept_reader(app: Flask) -> None:
-    kept = app.extensions.get("scan.kept_reader")
-    if kept is not None and kept[0] == os.getpid():
-        # Not back to the pool: by now the engine has a new one, and the old pool's
-        # connections are closed; this one must be too.
-        kept[1].discard()
+    return _lean_connection("db_read", autocommit=True)
 
 
 def write_connection() -> LeanConnection:
     """Return this request's connection for the journey's writes; the view commits it.
 
     The journey's writes are single statements on one scan; an ORM session or a SQLAlchemy
-    Connection around them cost more than the statements (docs/decisions.md, 18 and 23).
+    Connection around them cost more than the statements (docs/decisions.md, 18 and 24).
     """
-    if "db_write" not in g:
-        g.db_write = LeanConnection(database().engine)
-    return g.db_write
+    return _lean_connection("db_write", autocommit=False)
+
+
+def _lean_connection(name: str, autocommit: bool) -> LeanConnection:
+    """The request's LeanConnection called `name`, kept per process where that is safe.
+
+    When the server runs one request at a time per process (wsgi.multithread is false, as
+    in gunicorn's sync workers), the connection stays checked out for the next request:
+    taking it from the pool and giving it back cost 0.04 ms, more than reading the scan.
+    """
+    if name not in g:
+        if has_request_context() and not request.environ.get("wsgi.multithread", True):
+            kept = current_app.extensions.get("scan.kept_connections")
+            if kept is None or kept[0] != os.getpid():  # never a connection from before a fork
+                kept = current_app.extensions["scan.kept_connections"] = (os.getpid(), {})
+            connections = kept[1]
+            if name not in connections:
+                connections[name] = LeanConnection(database().engine, autocommit)
+            setattr(g, name, connections[name])
+            g.setdefault("db_kept", set()).add(name)
+        else:
+            setattr(g, name, LeanConnection(database().engine, autocommit))
+    return g.get(name)
+
+
+def _discard_kept_connections(app: Flask) -> None:
+    kept = app.extensions.get("scan.kept_connections")
+    if kept is not None and kept[0] == os.getpid():
+        # Not back to the pool: by now the engine has a new one, and the old pool's
+        # connections are closed; these must be too.
+        for connection in kept[1].values():
+            connection.discard()
 
 
 def rollback_request() -> None:
@@ -156,9 +160,15 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
-    if g.pop("db_read_kept", False):
-        g.pop("db_read")  # stays open for the next request of this process
+    kept = g.pop("db_kept", ())
     for name in ("db_read", "db_write"):
         connection = g.pop(name, None)
-        if connection is not None:
+        if connection is None:
+            continue
+        if name in kept:
+            try:
+                connection.rollback()  # ends what was not committed; stays for the next request
+            except SQLAlchemyError:
+                connection.discard()  # the next request connects afresh
+        else:
             connection.close()  # rolls back what was not committed

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import literal, select
 from sqlalchemy.exc import IntegrityError
 
-from scan.db import database, read_connection
+from scan.db import database, read_connection, write_connection
 from scan.lean_sql import LeanConnection
 from scan.models import Lead, Scan, utcnow
 from scan.scan_reads import _BY_TOKEN, read_scan
@@ -95,7 +95,7 @@ def test_a_missing_value_or_a_refused_write_fails_clearly(app):
         writer.close()
 
 
-def test_a_reader_is_kept_only_where_requests_never_overlap(app):
+def test_connections_are_kept_only_where_requests_never_overlap(app):
     engine = database(app).engine
     one = select(literal(1).label("one"))
 
@@ -111,6 +111,10 @@ def test_a_reader_is_kept_only_where_requests_never_overlap(app):
     # One request at a time per process (gunicorn's sync workers): the reader stays.
     kept = reader_of_a_request(False)
     assert reader_of_a_request(False) is kept and engine.pool.checkedout() == 1
+    with app.test_request_context(environ_overrides={"wsgi.multithread": False}):
+        writer = write_connection()  # kept too, apart from the reader
+        assert writer is not read_connection() and writer.execute(one).scalar() == 1
+    assert engine.pool.checkedout() == 2
     driver_connection = kept._fairy.driver_connection
     engine.dispose()  # as at the end of a test, or after a lost connection
     with pytest.raises(engine.dialect.loaded_dbapi.Error):  # closed, not left to the GC
