@@ -36,12 +36,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         load_all(app)
 
-    from . import cookies, db, embedding, errors, forgery, formatting, headers, inputs, logs
+    from . import (
+        cookies,
+        db,
+        embedding,
+        errors,
+        forgery,
+        formatting,
+        headers,
+        inputs,
+        json_codec,
+        logs,
+    )
     from .cli import register_commands
     from .staff import cli as staff_cli
     from .staff import views_admin, views_auth, views_leads, views_reports
     from .views import api, fragments, ops, public, result
 
+    app.json = json_codec.OrjsonProvider(app)
     logs.init_app(app)
     cookies.init_app(app)
     fragments.init_app(app)

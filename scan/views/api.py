@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from .. import json_codec
 from ..answers import validate_submission
 from ..contact import validate_contact
 from ..content import Bank
@@ -123,9 +124,9 @@ def _json_body() -> tuple[Any, Response | None]:
     if not request.is_json:
         return None, _errors({"body": "Stuur JSON met Content-Type: application/json."}, 400)
     try:
-        return json.loads(request.get_data(cache=False)), None
-    # RecursionError: deeply nested arrays are valid JSON that the parser cannot hold.
-    except (ValueError, RecursionError):
+        return json_codec.loads(request.get_data(cache=False)), None
+    # Also for valid JSON the parser will not hold: nesting deeper than 1,024, huge integers.
+    except ValueError:
         return None, _errors({"body": "De inhoud is geen geldige JSON."}, 400)
 
 
