@@ -9,7 +9,7 @@ weekly time to invest.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .content import Bank, Theme
@@ -44,6 +44,25 @@ def importance(theme: Theme, answers: Mapping[str, Any]) -> int:
     if option is None or option.weight is None:
         return DEFAULT_IMPORTANCE
     return option.weight
+
+
+def _conditions_hold(item: AdviceItem, score: ThemeScore, answers: Mapping[str, Any]) -> bool:
+    """Tell whether every condition of the item holds (what _condition_reasons explains)."""
+    applies = item.applies
+    if applies.levels and score.level not in applies.levels:
+        return False
+    if applies.min_score is not None and score.score < applies.min_score:
+        return False
+    if applies.max_score is not None and score.score > applies.max_score:
+        return False
+    if not applies.answers:
+        return True
+    for question_id, option_ids in applies.answers.items():
+        chosen = answers.get(question_id)
+        chosen_ids = chosen if isinstance(chosen, list) else [chosen]
+        if any(option_id in chosen_ids for option_id in option_ids):
+            return True
+    return False
 
 
 def _condition_reasons(
@@ -124,20 +143,40 @@ def recommend(
         # A bigger gap and a more important theme come first.
         priority = (100 - theme_score.score) * (1 + weight)
         for item in catalogue.items:
-            if item.theme != theme.id:
+            if item.theme != theme.id or not _conditions_hold(item, theme_score, answers):
                 continue
-            reasons = _condition_reasons(item, theme, theme_score, answers)
-            if reasons is None:
+            if item.kind == "traject" and (
+                traject_reasons(bank, catalogue, theme, theme_score, answers, profile) is None
+            ):
                 continue
-            if item.kind == "traject":
-                extra = traject_reasons(bank, catalogue, theme, theme_score, answers, profile)
-                if extra is None:
-                    continue
-                reasons = (*reasons, *extra)
-            candidates.append(Recommendation(item, reasons, priority))
-    chosen = _interleave(candidates, catalogue.rules.max_items)
+            candidates.append(Recommendation(item, (), priority))
+    # Reasons are written for the chosen items only: most candidates are not shown, and
+    # their sentences were a third of an API scan's advice time.
+    chosen = [
+        _explained(r, bank, catalogue, score, answers, profile)
+        for r in _interleave(candidates, catalogue.rules.max_items)
+    ]
     traject_themes = tuple(r.item.theme for r in chosen if r.item.kind == "traject")
     return Advice(tuple(chosen), "traject" if traject_themes else "training", traject_themes)
+
+
+def _explained(
+    recommendation: Recommendation,
+    bank: Bank,
+    catalogue: Catalogue,
+    score: ScanScore,
+    answers: Mapping[str, Any],
+    profile: Mapping[str, Any],
+) -> Recommendation:
+    """Return the recommendation with the reasons that made it fit."""
+    item = recommendation.item
+    theme = bank.themes_by_id[item.theme]
+    theme_score = score.theme(theme.id)
+    reasons = _condition_reasons(item, theme, theme_score, answers) or ()
+    if item.kind == "traject":
+        extra = traject_reasons(bank, catalogue, theme, theme_score, answers, profile) or ()
+        reasons = (*reasons, *extra)
+    return replace(recommendation, reasons=reasons)
 
 
 def _specificity(recommendation: Recommendation) -> tuple[int, int, str]:
