@@ -205,11 +205,13 @@ class LeanConnection:
         fairy, self._fairy = self._fairy, None
         if fairy is None:
             return
-        try:
-            if self.autocommit and self._dialect.name == "postgresql":
+        if self.autocommit and self._dialect.name == "postgresql":
+            try:
                 fairy.driver_connection.autocommit = False
-        finally:
-            fairy.close()
+            except self._dialect.loaded_dbapi.Error:
+                fairy.invalidate()  # broken: closed, not handed to the next request
+                return
+        fairy.close()
 
 
 #: Where plain reads can run: a request's LeanConnection, or a Connection (in a transaction).
