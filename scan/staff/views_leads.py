@@ -41,7 +41,7 @@ init_blueprint(bp)
 
 NOTE_LIMIT = 2000
 INBOX = "staff/inbox.html"
-#: Inbox pages kept per worker, all users and filters together (about 20 KB each).
+#: Inbox pages kept per worker, all users and filters together (about 12 KB each).
 INBOX_PAGES_KEPT = 256
 
 
