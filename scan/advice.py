@@ -9,7 +9,7 @@ weekly time to invest.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from .content import Bank, Theme
@@ -137,13 +137,14 @@ def recommend(
 ) -> Advice:
     """Rank the advice that fits this scan, with reasons, and choose the route."""
     candidates: list[Recommendation] = []
+    scores = {theme_score.theme_id: theme_score for theme_score in score.themes}
     for theme in bank.themes:
-        theme_score = score.theme(theme.id)
+        theme_score = scores[theme.id]
         weight = importance(theme, answers)
         # A bigger gap and a more important theme come first.
         priority = (100 - theme_score.score) * (1 + weight)
-        for item in catalogue.items:
-            if item.theme != theme.id or not _conditions_hold(item, theme_score, answers):
+        for item in catalogue.items_by_theme.get(theme.id, ()):
+            if not _conditions_hold(item, theme_score, answers):
                 continue
             if item.kind == "traject" and (
                 traject_reasons(bank, catalogue, theme, theme_score, answers, profile) is None
@@ -153,7 +154,7 @@ def recommend(
     # Reasons are written for the chosen items only: most candidates are not shown, and
     # their sentences were a third of an API scan's advice time.
     chosen = [
-        _explained(r, bank, catalogue, score, answers, profile)
+        _explained(r, bank, catalogue, scores, answers, profile)
         for r in _interleave(candidates, catalogue.rules.max_items)
     ]
     traject_themes = tuple(r.item.theme for r in chosen if r.item.kind == "traject")
@@ -164,19 +165,19 @@ def _explained(
     recommendation: Recommendation,
     bank: Bank,
     catalogue: Catalogue,
-    score: ScanScore,
+    scores: Mapping[str, ThemeScore],
     answers: Mapping[str, Any],
     profile: Mapping[str, Any],
 ) -> Recommendation:
     """Return the recommendation with the reasons that made it fit."""
     item = recommendation.item
     theme = bank.themes_by_id[item.theme]
-    theme_score = score.theme(theme.id)
+    theme_score = scores[theme.id]
     reasons = _condition_reasons(item, theme, theme_score, answers) or ()
     if item.kind == "traject":
         extra = traject_reasons(bank, catalogue, theme, theme_score, answers, profile) or ()
         reasons = (*reasons, *extra)
-    return replace(recommendation, reasons=reasons)
+    return Recommendation(item, reasons, recommendation.priority)
 
 
 def _specificity(recommendation: Recommendation) -> tuple[int, int, str]:

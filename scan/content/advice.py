@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -82,8 +83,18 @@ class Rules(_Frozen):
 class Catalogue(_Frozen):
     """All advice items and the rules, in file-name order."""
 
+    model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
+
     items: tuple[AdviceItem, ...]
     rules: Rules
+
+    @cached_property
+    def items_by_theme(self) -> dict[str, tuple[AdviceItem, ...]]:
+        """The items of each theme, in file-name order."""
+        grouped: dict[str, list[AdviceItem]] = {}
+        for item in self.items:
+            grouped.setdefault(item.theme, []).append(item)
+        return {theme: tuple(items) for theme, items in grouped.items()}
 
     def item(self, item_id: str) -> AdviceItem | None:
         """Return an item by id, or None if it no longer exists."""
