@@ -67,35 +67,24 @@ def _conditions_hold(item: AdviceItem, score: ThemeScore, answers: Mapping[str, 
 
 def _condition_reasons(
     item: AdviceItem, theme: Theme, score: ThemeScore, answers: Mapping[str, Any]
-) -> tuple[str, ...] | None:
-    """Return the reasons when every condition of the item holds, else None."""
+) -> tuple[str, ...]:
+    """Explain an item whose conditions hold (see _conditions_hold): the score, the answers."""
     applies = item.applies
     reasons = []
     if applies.levels or applies.min_score is not None or applies.max_score is not None:
-        if applies.levels and score.level not in applies.levels:
-            return None
-        if applies.min_score is not None and score.score < applies.min_score:
-            return None
-        if applies.max_score is not None and score.score > applies.max_score:
-            return None
         level = theme.level(score.level)
         reasons.append(
             f"Je score voor {theme.title.lower()} is {score.score} van de 100 "
             f"(niveau {score.level}: {level.name})."
         )
-    if applies.answers:
-        matched = []
-        for question_id, option_ids in applies.answers.items():
-            chosen = answers.get(question_id)
-            chosen_ids = chosen if isinstance(chosen, list) else [chosen]
-            question = next(q for q in theme.questions if q.id == question_id)
-            for option_id in option_ids:
-                if option_id in chosen_ids:
-                    label = question.options_by_id[option_id].label
-                    matched.append(f"Bij '{question.text}' koos je '{label}'.")
-        if not matched:
-            return None
-        reasons.extend(matched)
+    for question_id, option_ids in applies.answers.items():
+        chosen = answers.get(question_id)
+        chosen_ids = chosen if isinstance(chosen, list) else [chosen]
+        question = next(q for q in theme.questions if q.id == question_id)
+        for option_id in option_ids:
+            if option_id in chosen_ids:
+                label = question.options_by_id[option_id].label
+                reasons.append(f"Bij '{question.text}' koos je '{label}'.")
     return tuple(reasons)
 
 
@@ -146,15 +135,17 @@ def recommend(
         for item in catalogue.items_by_theme.get(theme.id, ()):
             if not _conditions_hold(item, theme_score, answers):
                 continue
-            if item.kind == "traject" and (
-                traject_reasons(bank, catalogue, theme, theme_score, answers, profile) is None
-            ):
-                continue
-            candidates.append(Recommendation(item, (), priority))
-    # Reasons are written for the chosen items only: most candidates are not shown, and
-    # their sentences were a third of an API scan's advice time.
+            extra: tuple[str, ...] | None = ()
+            if item.kind == "traject":
+                extra = traject_reasons(bank, catalogue, theme, theme_score, answers, profile)
+                if extra is None:
+                    continue
+            # For now only a traject's own reasons; _explained adds the conditions' reasons.
+            candidates.append(Recommendation(item, extra, priority))
+    # The conditions' reasons are written for the chosen items only: most candidates are not
+    # shown, and their sentences were a third of an API scan's advice time.
     chosen = [
-        _explained(r, bank, catalogue, scores, answers, profile)
+        _explained(r, bank, scores, answers)
         for r in _interleave(candidates, catalogue.rules.max_items)
     ]
     traject_themes = tuple(r.item.theme for r in chosen if r.item.kind == "traject")
@@ -164,20 +155,14 @@ def recommend(
 def _explained(
     recommendation: Recommendation,
     bank: Bank,
-    catalogue: Catalogue,
     scores: Mapping[str, ThemeScore],
     answers: Mapping[str, Any],
-    profile: Mapping[str, Any],
 ) -> Recommendation:
-    """Return the recommendation with the reasons that made it fit."""
+    """Return the recommendation with the reasons of its conditions in front of its own."""
     item = recommendation.item
     theme = bank.themes_by_id[item.theme]
-    theme_score = scores[theme.id]
-    reasons = _condition_reasons(item, theme, theme_score, answers) or ()
-    if item.kind == "traject":
-        extra = traject_reasons(bank, catalogue, theme, theme_score, answers, profile) or ()
-        reasons = (*reasons, *extra)
-    return Recommendation(item, reasons, recommendation.priority)
+    reasons = _condition_reasons(item, theme, scores[theme.id], answers)
+    return Recommendation(item, (*reasons, *recommendation.reasons), recommendation.priority)
 
 
 def _specificity(recommendation: Recommendation) -> tuple[int, int, str]:

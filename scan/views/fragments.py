@@ -41,11 +41,7 @@ def cached_render(
     """
     if not current_app.config["RENDER_CACHE"]:
         return prepare(render_template(template_name, **context()))
-    template = current_app.jinja_env.get_template(template_name)
-    caches = current_app.extensions.setdefault("scan.fragments", {})
-    cache = caches.setdefault(template_name, {})
-    # The template object is part of the key: a template reloaded in development starts afresh.
-    full_key = (template, key)
+    cache, full_key = _cache_of(template_name, key)
     html = cache.get(full_key)
     if html is None:
         if len(cache) >= limit:  # simple and bounded: start over rather than track use
@@ -58,9 +54,15 @@ def kept_render(template_name: str, key: Hashable) -> Any | None:
     """Return what cached_render() keeps for `key`, or None: for views that check first."""
     if not current_app.config["RENDER_CACHE"]:
         return None
+    cache, full_key = _cache_of(template_name, key)
+    return cache.get(full_key)
+
+
+def _cache_of(template_name: str, key: Hashable) -> tuple[dict, tuple]:
     template = current_app.jinja_env.get_template(template_name)
-    caches = current_app.extensions.get("scan.fragments", {})
-    return caches.get(template_name, {}).get((template, key))
+    caches = current_app.extensions.setdefault("scan.fragments", {})
+    # The template object is part of the key: a template reloaded in development starts afresh.
+    return caches.setdefault(template_name, {}), (template, key)
 
 
 def request_key() -> tuple:
