@@ -48,6 +48,8 @@ from .fragments import (
 bp = Blueprint("public", __name__)
 #: Step pages kept per worker, one per step and state of its answers (about 13 KB each).
 STEP_PAGES_KEPT = 1024
+#: Landing pages kept per worker, one per partner code and frame (about 5 KB each).
+LANDING_PAGES_KEPT = 64
 logger = logging.getLogger("scan.journey")
 
 DATABASE_DOWN = (
@@ -84,13 +86,19 @@ def landing():
     bank = current_bank()
     if in_embed():
         g.parent_origin = allowed_parent(request.args.get("origin"))
-    return render_template(
+    partner = _partner(request.args.get("partner"))
+    # The same for every visitor with this partner and frame: rendered once per worker.
+    return cached_render(
         "public/landing.html",
-        minutes=bank.minutes,
-        themes=bank.themes,
-        steps=len(step_ids(bank)),
-        partner=_partner(request.args.get("partner")),
-        origin=g.get("parent_origin"),
+        (partner, request_key()),
+        LANDING_PAGES_KEPT,
+        lambda: {
+            "minutes": bank.minutes,
+            "themes": bank.themes,
+            "steps": len(step_ids(bank)),
+            "partner": partner,
+            "origin": g.get("parent_origin"),
+        },
     )
 
 

@@ -129,3 +129,18 @@ def test_result_pages_follow_the_lead_and_the_werkplaats(apps, bank):
     framed = _same_page(apps, f"/embed{path}")
     assert 'class="embedded"' in framed
     assert fresh.test_client().get(f"/scan/{token}/resultaat").status_code == 200
+
+
+def test_landing_pages_from_the_cache_follow_the_partner_and_the_frame(apps):
+    plain = _same_page(apps, "/")
+    assert 'name="partner"' not in plain and 'class="embedded"' not in plain
+    kvk = _same_page(apps, "/?partner=kvk")
+    assert 'name="partner" value="kvk"' in kvk
+    other = _same_page(apps, "/?partner=rabo")
+    assert 'value="rabo"' in other and 'value="kvk"' not in other
+    framed = _same_page(apps, f"/embed/?partner=kvk&origin={PARTNER}")
+    assert 'class="embedded"' in framed and f'name="origin" value="{PARTNER}"' in framed
+    # A frame opened without an allowed origin gets no origin field, even after one that had it.
+    unknown = _same_page(apps, "/embed/?partner=kvk&origin=https://evil.example")
+    assert 'name="origin"' not in unknown
+    assert _same_page(apps, "/") == plain
