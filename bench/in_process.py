@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import sys
 import tempfile
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
                     _call(target, environ, raw)
                 profile.disable()
                 out = io.StringIO()
-                pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
+                pstats.Stats(profile, stream=out).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "40")))
                 print(out.getvalue(), file=sys.__stdout__)
         return 0
     finally:

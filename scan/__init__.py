@@ -16,6 +16,7 @@ from . import config as settings
 from .config import PROJECT_ROOT, ConfigError
 from .content import ContentError
 from .content.loading import load_all
+from .envelope import Envelope
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -75,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.cli.add_command(staff_cli.create_user_command)
     app.cli.add_command(staff_cli.demo_account_command)
 
+    app.wsgi_app = Envelope(app.wsgi_app, app.extensions["scan.security_headers"])
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

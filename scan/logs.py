@@ -6,7 +6,7 @@ import logging
 import sys
 import time
 
-from flask import Flask, Response, g, request
+from flask import Flask
 
 logger = logging.getLogger("scan.request")
 
@@ -45,7 +45,7 @@ class StderrHandler(logging.StreamHandler):
 
 
 def init_app(app: Flask) -> None:
-    """Send the app's logs to stderr and log each request once."""
+    """Send the app's logs to stderr."""
     root = logging.getLogger("scan")
     if not any(isinstance(h, StderrHandler) for h in root.handlers):
         root.addHandler(StderrHandler())
@@ -57,23 +57,11 @@ def init_app(app: Flask) -> None:
     logging.logThreads = False
     logging.logMultiprocessing = False
     root.propagate = False
-    app.before_request(_start_timer)
-    app.after_request(_log_request)
 
 
-def _start_timer() -> None:
-    g.request_started = time.perf_counter()
+def log_request(method: str, route: str, status: str, elapsed_ms: float) -> None:
+    """Write the request's line: method, URL rule, status and time; see scan.envelope.
 
-
-def route_label() -> str:
-    """Return the matched URL rule ('/scan/<token>/<step>'), so tokens never reach the log."""
-    rule = request.url_rule
-    return rule.rule if rule is not None else "(no route)"
-
-
-def _log_request(response: Response) -> Response:
-    started = g.get("request_started")
-    elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
-    # No IP address, no query string, no user agent: nothing that identifies a person.
-    logger.info("%s %s %s %.1fms", request.method, route_label(), response.status_code, elapsed)
-    return response
+    No IP address, no query string, no user agent, no token: nothing that identifies a person.
+    """
+    logger.info("%s %s %s %.1fms", method, route, status, elapsed_ms)

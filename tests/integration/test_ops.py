@@ -65,3 +65,21 @@ def test_logs_go_to_stderr(client, capsys):
     captured = capsys.readouterr()
     assert "scan.request GET /healthz 200" in captured.err
     assert "/healthz" not in captured.out
+
+
+def test_unknown_addresses_and_static_files_are_logged_and_get_the_headers(client):
+    capture = _Capture()
+    logger = logging.getLogger("scan.request")
+    logger.addHandler(capture)
+    try:
+        missing = client.get("/bestaat-niet/geheim-token")
+        asset = client.get("/static/scan.css")
+        asset.close()  # a file response holds its file open until closed
+    finally:
+        logger.removeHandler(capture)
+    assert missing.status_code == 404 and asset.status_code == 200
+    assert capture.lines[0].startswith("GET (no route) 404 ")
+    assert capture.lines[1].startswith("GET /static/<path:filename> 200 ")
+    for response in (missing, asset):
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
