@@ -6,7 +6,7 @@ change of a few microseconds shows. It prints the bare Flask app ("hello"), the 
 cost per request (a route that answers "hello" through all of the app's hooks), and the
 endpoints of bench/throughput.py. With --no-render-cache the step and result pages are
 rendered afresh on every request (what the first visitor of a page state pays). With
---profile NAME it prints the cProfile of that endpoint.
+--profile NAME it prints the cProfile of that endpoint (environment: SORT=tottime, TOP=60).
 
 Usage, from the project root:
 
@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
                     _call(target, environ, raw)
                 profile.disable()
                 out = io.StringIO()
-                pstats.Stats(profile, stream=out).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "40")))
+                order, top = os.environ.get("SORT", "cumulative"), int(os.environ.get("TOP", "40"))
+                pstats.Stats(profile, stream=out).sort_stats(order).print_stats(top)
                 print(out.getvalue(), file=sys.__stdout__)
         return 0
     finally:
