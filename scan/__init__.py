@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from inspect import CO_COROUTINE
 from pathlib import Path
+from types import FunctionType
 from typing import Any
 
 import click
@@ -19,9 +21,21 @@ from .content.loading import load_all
 from .envelope import Envelope
 
 
+class ScanFlask(Flask):
+    """Flask, minus an inspect call for every hook and view of every request."""
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Return a plain function as it is; leave the rest (async views) to Flask."""
+        # inspect.iscoroutinefunction unwraps and looks up a marker on each call; every hook
+        # and view of this app is a plain def, which its code flags tell at once.
+        if type(func) is FunctionType and not func.__code__.co_flags & CO_COROUTINE:
+            return func
+        return super().ensure_sync(func)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, content, database, blueprints, CLI, logging and headers."""
-    app = Flask(
+    app = ScanFlask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),

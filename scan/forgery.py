@@ -53,7 +53,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _refuse_cross_site_posts() -> None:
-        unsafe = request.method in UNSAFE_METHODS and not request.path.startswith("/api/")
+        current = request._get_current_object()
+        unsafe = current.method in UNSAFE_METHODS and not current.path.startswith("/api/")
         if unsafe and is_cross_site():
             raise CrossSiteRequest
 

@@ -20,15 +20,16 @@ class InvisibleCharacters(BadRequest):
 
 def has_nul() -> bool:
     """Tell whether the query string, a form or a JSON body carries a NUL character."""
-    if NUL in request.query_string.decode("latin-1") or "%00" in request.query_string.decode(
-        "latin-1"
-    ):
+    current = request._get_current_object()  # one context lookup for all that follows
+    # The query string as the server passed it: werkzeug's query_string is its latin-1 bytes.
+    query = current.environ.get("QUERY_STRING", "")
+    if NUL in query or "%00" in query:
         return True
-    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            return any(NUL in key or NUL in value for key, value in request.form.items(multi=True))
+    if current.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if current.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return any(NUL in key or NUL in value for key, value in current.form.items(multi=True))
         # A JSON string may spell NUL as \\u0000; a raw NUL byte is invalid JSON anyway.
-        body = request.get_data(cache=True)
+        body = current.get_data(cache=True)
         return b"\\u0000" in body or b"\x00" in body
     return False
 
