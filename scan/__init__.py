@@ -19,10 +19,13 @@ from .config import PROJECT_ROOT, ConfigError
 from .content import ContentError
 from .content.loading import load_all
 from .envelope import Envelope
+from .inputs import ScanRequest
 
 
 class ScanFlask(Flask):
     """Flask, minus an inspect call for every hook and view of every request."""
+
+    request_class = ScanRequest
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         """Return a plain function as it is; leave the rest (async views) to Flask."""
