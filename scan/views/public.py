@@ -39,6 +39,7 @@ from .fields import form_values, question_views, questions_state
 from .fragments import (
     FORM_TOKEN_MARK,
     TOKEN_MARK,
+    as_page,
     cached_render,
     fill,
     request_key,
@@ -99,6 +100,7 @@ def landing():
             "partner": partner,
             "origin": g.get("parent_origin"),
         },
+        prepare=as_page,
     )
 
 
@@ -220,7 +222,7 @@ def _render_step(
     values: dict,
     errors: dict | None = None,
     form_error: str | None = None,
-) -> str:
+) -> str | bytes:
     """Render a step page; one without errors is made once for every scan alike and filled in."""
     if errors or form_error:
         context = _step_context(bank, token, step, items, values, errors, form_error)

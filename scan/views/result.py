@@ -17,7 +17,7 @@ from ..scan_reads import ScanRecord, read_result
 from ..scans import next_step
 from . import current_bank, current_catalogue, scan_or_404, scan_record_or_404
 from .fields import contact_views
-from .fragments import cached_render, request_key
+from .fragments import as_page, cached_render, request_key
 from .leads import store_lead
 from .public import DATABASE_DOWN
 
@@ -55,7 +55,9 @@ def result(token: str):
         bool(scan.profile.get("postcode")),
         request_key(),
     )
-    return cached_render("result/result.html", key, RESULTS_KEPT, lambda: _result_context(scan))
+    return cached_render(
+        "result/result.html", key, RESULTS_KEPT, lambda: _result_context(scan), prepare=as_page
+    )
 
 
 def _result_context(scan: ScanRecord) -> dict:
