@@ -40,9 +40,10 @@ def cached_render(
     What is kept is `prepare(output)`: a fragment as Markup, a whole page as bytes (as_page),
     or a page split at its marks (split_marks).
     """
-    if not current_app.config["RENDER_CACHE"]:
+    app = current_app._get_current_object()
+    if not app.config["RENDER_CACHE"]:
         return prepare(render_template(template_name, **context()))
-    cache, full_key = _cache_of(template_name, key)
+    cache, full_key = _cache_of(app, template_name, key)
     html = cache.get(full_key)
     if html is None:
         if len(cache) >= limit:  # simple and bounded: start over rather than track use
@@ -53,17 +54,20 @@ def cached_render(
 
 def kept_render(template_name: str, key: Hashable) -> Any | None:
     """Return what cached_render() keeps for `key`, or None: for views that check first."""
-    if not current_app.config["RENDER_CACHE"]:
+    app = current_app._get_current_object()
+    if not app.config["RENDER_CACHE"]:
         return None
-    cache, full_key = _cache_of(template_name, key)
+    cache, full_key = _cache_of(app, template_name, key)
     return cache.get(full_key)
 
 
-def _cache_of(template_name: str, key: Hashable) -> tuple[dict, tuple]:
-    template = current_app.jinja_env.get_template(template_name)
-    caches = current_app.extensions.setdefault("scan.fragments", {})
-    # The template object is part of the key: a template reloaded in development starts afresh.
-    return caches.setdefault(template_name, {}), (template, key)
+def _cache_of(app: Flask, template_name: str, key: Hashable) -> tuple[dict, Hashable]:
+    cache = app.extensions.setdefault("scan.fragments", {}).setdefault(template_name, {})
+    if app.jinja_env.auto_reload:
+        # In development a template is loaded anew when its file changes; the template
+        # object in the key makes its pages start afresh. In production it never changes.
+        return cache, (app.jinja_env.get_template(template_name), key)
+    return cache, key
 
 
 def request_key() -> tuple:

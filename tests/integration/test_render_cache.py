@@ -16,6 +16,7 @@ from scan.db import database
 from scan.forgery import form_token_valid
 from scan.models import Werkplaats
 from scan.scans import PROFILE_STEP, step_ids
+from scan.views.fragments import cached_render
 from tests.journey import complete_scan, start_scan, step_formdata
 from tests.strategies import lowest_answer
 
@@ -144,3 +145,28 @@ def test_landing_pages_from_the_cache_follow_the_partner_and_the_frame(apps):
     unknown = _same_page(apps, "/embed/?partner=kvk&origin=https://evil.example")
     assert 'name="origin"' not in unknown
     assert _same_page(apps, "/") == plain
+
+
+def test_in_development_a_reloaded_template_is_rendered_afresh(make_app):
+    app = make_app()
+    renders = []
+
+    def context():
+        renders.append(1)
+        return {}
+
+    def kept():
+        with app.test_request_context("/"):
+            return cached_render("partials/assets.html", "key", 4, context)
+
+    app.jinja_env.auto_reload = False
+    kept(), kept()
+    app.jinja_env.cache.clear()  # what a changed file does to the loaded template
+    kept()
+    assert len(renders) == 1  # production: templates never change, the page is kept
+    app.jinja_env.auto_reload = True
+    kept(), kept()
+    assert len(renders) == 2
+    app.jinja_env.cache.clear()
+    kept()
+    assert len(renders) == 3  # development: a new template object, a fresh render
