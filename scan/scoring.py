@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .content import Bank, Question, Theme
 
@@ -16,9 +17,12 @@ Answer = str | Sequence[str]
 Answers = Mapping[str, Answer]
 
 
-@dataclass(frozen=True)
-class QuestionScore:
-    """Points awarded for one question and what it could have given."""
+class QuestionScore(NamedTuple):
+    """Points awarded for one question and what it could have given.
+
+    A named tuple, not a frozen dataclass: a scan makes one per question, and a frozen
+    dataclass's __init__ costs twice as much.
+    """
 
     question_id: str
     awarded: int
@@ -72,8 +76,10 @@ def level_for(score: int) -> int:
 
 def question_points(question: Question, answer: Answer) -> int:
     """Points for one answer: the option's points, or the sum of chosen options if multiple."""
-    chosen = [answer] if isinstance(answer, str) else list(answer)
-    return sum(question.options_by_id[option_id].points for option_id in chosen)
+    points = question.points_by_option
+    if isinstance(answer, str):
+        return points[answer]
+    return sum(points[option_id] for option_id in answer)
 
 
 def score_theme(theme: Theme, answers: Answers) -> ThemeScore:

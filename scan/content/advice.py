@@ -96,9 +96,14 @@ class Catalogue(_Frozen):
             grouped.setdefault(item.theme, []).append(item)
         return {theme: tuple(items) for theme, items in grouped.items()}
 
+    @cached_property
+    def items_by_id(self) -> dict[str, AdviceItem]:
+        """Every item by its id (an id is its file name, so no two items share one)."""
+        return {item.id: item for item in self.items}
+
     def item(self, item_id: str) -> AdviceItem | None:
         """Return an item by id, or None if it no longer exists."""
-        return next((i for i in self.items if i.id == item_id), None)
+        return self.items_by_id.get(item_id)
 
 
 def split_front_matter(text: str) -> tuple[str, str] | None:

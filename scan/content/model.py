@@ -95,6 +95,11 @@ class Question(_Frozen):
     def options_by_id(self) -> dict[str, Option]:
         return {o.id: o for o in self.options}
 
+    @cached_property
+    def points_by_option(self) -> dict[str, int]:
+        """The points of each option by its id, for scoring."""
+        return {o.id: o.points for o in self.options}
+
 
 class Level(_Frozen):
     """A maturity level of a theme, in the EU DMA bands."""
@@ -136,9 +141,14 @@ class Theme(_Frozen):
         """The scored questions followed by the importance question, in page order."""
         return (*self.questions, self.importance)
 
+    @cached_property
+    def levels_by_number(self) -> dict[int, Level]:
+        """The levels by their number 1-4."""
+        return {level.level: level for level in self.levels}
+
     def level(self, number: int) -> Level:
         """Return the level text for a level number 1-4."""
-        return next(level for level in self.levels if level.level == number)
+        return self.levels_by_number[number]
 
 
 class ProfileItem(_Frozen):

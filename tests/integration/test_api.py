@@ -5,10 +5,22 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from scan.content.loading import current_catalogue
+from scan.db import read_connection
+from scan.results import present_result
+from scan.scan_reads import read_result, read_scan
 from tests.journey import complete_scan
 from tests.openapi import assert_matches
-from tests.strategies import answers_for, best_answer, lowest_answer, valid_profile
+from tests.strategies import (
+    answers_for,
+    answers_strategy,
+    best_answer,
+    lowest_answer,
+    valid_profile,
+)
 
 API = "/api/v1"
 
@@ -255,3 +267,47 @@ def test_openapi_document_describes_every_api_route(app, openapi):
         if rule.rule.startswith("/api/v1") and rule.endpoint != "api.openapi"
     }
     assert routes == documented
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_the_api_document_says_what_the_result_page_shows(app, client, bank, data):
+    """The document is built from the stored result on its own; it must match the page's view."""
+    answers = data.draw(answers_strategy(bank))
+    postcode = data.draw(st.sampled_from(["3511 AB", "9712 CP", "6211 LE", None]))
+    body = {"answers": answers, "profile": valid_profile(bank, postcode=postcode)}
+    document = post_scan(client, body).get_json()
+    with app.test_request_context():
+        scan = read_scan(read_connection(), document["token"])
+        result = present_result(
+            scan, bank, current_catalogue(), read_result(read_connection(), scan.id)
+        )
+    assert document["scores"]["overall"] == result.overall
+    assert document["scores"]["themes"] == {
+        t.theme_id: {"score": t.score, "level": {"id": t.level, "name": t.level_name}}
+        for t in result.themes
+    }
+    assert document["advice"] == [
+        {
+            "id": a.id,
+            "title": a.title,
+            "kind": a.kind,
+            "theme": a.theme_id,
+            "reasons": list(a.reasons),
+        }
+        for a in result.advice
+    ]
+    assert document["route"] == result.route
+    werkplaats = result.werkplaats
+    assert document["werkplaats"] == (
+        None
+        if werkplaats is None
+        else {
+            "id": werkplaats.id,
+            "name": werkplaats.name,
+            "city": werkplaats.city,
+            "distance_km": werkplaats.distance_km,
+        }
+    )
