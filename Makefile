@@ -27,8 +27,8 @@ run: $(STAMP)
 	SCAN_ENV=development $(BIN)/flask --app scan run --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check scan tests bench scripts
-	$(BIN)/ruff format --check scan tests bench scripts
+	$(BIN)/ruff check scan tests bench scripts gunicorn.conf.py
+	$(BIN)/ruff format --check scan tests bench scripts gunicorn.conf.py
 
 test: $(STAMP) lint
 	scripts/ensure-chromium
