@@ -47,7 +47,10 @@ _compiled: WeakKeyDictionary[Executable, dict[str, _Compiled]] = WeakKeyDictiona
 
 
 def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
-    by_dialect = _compiled.setdefault(statement, {})
+    # get() first: setdefault() would make a weak reference and a dict on every call.
+    by_dialect = _compiled.get(statement)
+    if by_dialect is None:
+        by_dialect = _compiled.setdefault(statement, {})
     found = by_dialect.get(dialect.name)
     if found is None:
         compiled = statement.compile(dialect=dialect)
