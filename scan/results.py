@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
 from .content import Bank
-from .content.advice import Catalogue
+from .content.advice import AdviceItem, Catalogue
 from .models import Scan, Werkplaats
 from .scan_reads import ScanRecord
 
@@ -112,6 +113,19 @@ def werkplaats_view(werkplaats: Werkplaats | None, distance_km: float | None):
     )
 
 
+def advice_still_offered(
+    catalogue: Catalogue, stored_advice: list[dict[str, Any]]
+) -> Iterator[tuple[AdviceItem, dict[str, Any]]]:
+    """Pair each stored advice with its catalogue item, skipping items removed since.
+
+    An item taken out of adviezen/ after the scan leaves the rest of the result readable.
+    """
+    for stored in stored_advice:
+        item = catalogue.item(stored["id"])
+        if item is not None:
+            yield item, stored
+
+
 def present_result(
     scan: Scan | ScanRecord,
     bank: Bank,
@@ -146,10 +160,7 @@ def present_result(
             )
         )
     advice = []
-    for stored in frozen.get("advice", []):
-        item = catalogue.item(stored["id"])
-        if item is None:  # removed from adviezen/ since; the rest still reads correctly
-            continue
+    for item, stored in advice_still_offered(catalogue, frozen.get("advice", [])):
         advice.append(
             AdviceView(
                 item.id,

@@ -14,7 +14,7 @@ from ..contact import validate_contact
 from ..content import Bank
 from ..db import get_session, read_connection, write_connection
 from ..leads import LeadConflict
-from ..results import WerkplaatsView, werkplaats_view
+from ..results import WerkplaatsView, advice_still_offered, werkplaats_view
 from ..scan_reads import ScanRecord, read_result
 from ..scans import store_submission
 from ..views import current_bank, current_catalogue, scan_or_404, scan_record_or_404
@@ -89,20 +89,16 @@ def result_document(scan: ScanRecord, stored_result: dict[str, Any], bank: Bank)
             "score": stored["score"],
             "level": {"id": level.level, "name": level.name},
         }
-    advice = []
-    for stored in stored_result.get("advice", []):
-        item = catalogue.item(stored["id"])
-        if item is None:  # removed from adviezen/ since; the rest still reads correctly
-            continue
-        advice.append(
-            {
-                "id": item.id,
-                "title": item.title,
-                "kind": item.kind,
-                "theme": item.theme,
-                "reasons": list(stored["reasons"]),
-            }
-        )
+    advice = [
+        {
+            "id": item.id,
+            "title": item.title,
+            "kind": item.kind,
+            "theme": item.theme,
+            "reasons": list(stored["reasons"]),
+        }
+        for item, stored in advice_still_offered(catalogue, stored_result.get("advice", []))
+    ]
     return {
         "token": scan.token,
         "result_url": url_for("result.result", token=scan.token, _external=True),

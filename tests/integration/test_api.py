@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scan.content.loading import current_catalogue
-from scan.db import read_connection
+from scan.db import get_session, read_connection
 from scan.results import present_result
 from scan.scan_reads import read_result, read_scan
+from scan.scans import find_scan
 from tests.journey import complete_scan
 from tests.openapi import assert_matches
 from tests.strategies import (
@@ -311,3 +312,22 @@ def test_the_api_document_says_what_the_result_page_shows(app, client, bank, dat
             "distance_km": werkplaats.distance_km,
         }
     )
+
+
+def test_advice_removed_from_the_catalogue_since_is_left_out_of_page_and_document(
+    app, client, bank
+):
+    created = post_scan(client, payload(bank, pick=lowest_answer)).get_json()
+    token = created["token"]
+    assert created["advice"], "the lowest answers get advice"
+    with app.app_context():
+        session = get_session()
+        scan = find_scan(session, token)
+        gone = {"id": "uit-de-catalogus", "kind": "training", "theme": "data", "reasons": []}
+        scan.result = {**scan.result, "advice": [gone, *scan.result["advice"]]}
+        session.commit()
+    document = client.get(f"{API}/scans/{token}").get_json()
+    assert [a["id"] for a in document["advice"]] == [a["id"] for a in created["advice"]]
+    page = client.get(f"/scan/{token}/resultaat")
+    assert page.status_code == 200
+    assert created["advice"][0]["title"] in page.get_data(as_text=True)
