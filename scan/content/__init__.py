@@ -10,6 +10,7 @@ from .model import (
     ProfileItem,
     Question,
     Theme,
+    parse,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "Question",
     "Theme",
     "load_bank",
+    "parse",
 ]

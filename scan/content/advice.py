@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from ..markdown import render_markdown
 from .loader import ContentError, Problem, read_yaml, validate
-from .model import THEME_IDS, Bank, Slug, Text
+from .model import THEME_IDS, Bank, Slug, Text, content
 
 KINDS = ("training", "traject", "zelf-aan-de-slag")
 ThemeId = Literal["online-sales-marketing", "data", "automatisering"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Applies(_Frozen):
+@content
+class Applies:
     """When an advice item fits: every condition given must hold; one matching answer is enough."""
 
     levels: tuple[Literal[1, 2, 3, 4], ...] = ()
@@ -43,7 +41,8 @@ class Applies(_Frozen):
         return self
 
 
-class AdviceHeader(_Frozen):
+@content
+class AdviceHeader:
     """The YAML header of an advice file."""
 
     id: Slug
@@ -56,15 +55,15 @@ class AdviceHeader(_Frozen):
     delivers: Text
 
 
+@content(arbitrary_types_allowed=True)
 class AdviceItem(AdviceHeader):
     """An advice item with its body rendered to sanitised HTML."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     body_html: Markup
 
 
-class TrajectRule(_Frozen):
+@content
+class TrajectRule:
     """When an intensive traject is recommended."""
 
     max_level: int = Field(ge=1, le=4)
@@ -73,17 +72,17 @@ class TrajectRule(_Frozen):
     time: tuple[str, ...] = Field(min_length=1)
 
 
-class Rules(_Frozen):
+@content
+class Rules:
     """The thresholds in adviezen/regels.yaml."""
 
     traject: TrajectRule
     max_items: int = Field(ge=1, le=20)
 
 
-class Catalogue(_Frozen):
+@content
+class Catalogue:
     """All advice items and the rules, in file-name order."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
 
     items: tuple[AdviceItem, ...]
     rules: Rules
@@ -182,7 +181,8 @@ def _load_item(path: Path, label: str, bank: Bank, problems: list[Problem]) -> A
                         f"'{option_id}' is not an option of this question",
                     )
                 )
-    return AdviceItem(**header.model_dump(), body_html=render_markdown(body))
+    header_fields = {f.name: getattr(header, f.name) for f in fields(header)}
+    return AdviceItem(**header_fields, body_html=render_markdown(body))
 
 
 def _check_rules(rules: Rules, bank: Bank, label: str, problems: list[Problem]) -> None:

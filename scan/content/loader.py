@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from .model import THEME_IDS, Bank, BankHeader, ProfileFile, Theme
+from .model import THEME_IDS, Bank, BankHeader, ProfileFile, Theme, parse
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,12 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
+#: Pydantic's messages that would puzzle whoever edits a content file, said plainly.
+MESSAGES = {
+    "unexpected_keyword_argument": "unknown key: check its spelling against the other files",
+}
+
+
 def read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -73,10 +79,10 @@ def read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
 
 def validate(model: type[M], data: Any, label: str, problems: list[Problem]) -> M | None:
     try:
-        return model.model_validate(data)
+        return parse(model, data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            message = error["msg"].removeprefix("Value error, ")
+            message = MESSAGES.get(error["type"]) or error["msg"].removeprefix("Value error, ")
             problems.append(Problem(label, field_path(error["loc"]), message))
         return None
 

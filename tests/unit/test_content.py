@@ -145,7 +145,7 @@ BROKEN = [
         "data.yaml",
         _set(["questions", 0, "optoins"], []),
         "vragen/data.yaml: questions[0].optoins",
-        "Extra inputs are not permitted",
+        "unknown key",
     ),
     ("data.yaml", _delete(["levels", 0, "name"]), "vragen/data.yaml: levels[0].name", "required"),
     (

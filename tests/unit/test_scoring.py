@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scan.config import PROJECT_ROOT
-from scan.content import Question, Theme, load_bank
+from scan.content import Question, Theme, load_bank, parse
 from scan.scoring import (
     level_for,
     question_points,
@@ -41,7 +41,8 @@ def theme_with(questions: list[dict]) -> Theme:
         ],
     }
     filler = [single(f"f{i}", [0, 1]) for i in range(6 - len(questions))]
-    return Theme.model_validate(
+    return parse(
+        Theme,
         {
             "id": "data",
             "title": "Data",
@@ -49,7 +50,7 @@ def theme_with(questions: list[dict]) -> Theme:
             "importance": importance,
             "questions": questions + filler,
             "levels": levels,
-        }
+        },
     )
 
 
@@ -104,7 +105,8 @@ def test_theme_score_table(answers, score, level):
 
 
 def test_multiple_choice_max_is_sum_of_positive_options():
-    question = Question.model_validate(
+    question = parse(
+        Question,
         {
             "id": "kanalen",
             "text": "Welke kanalen?",
@@ -114,7 +116,7 @@ def test_multiple_choice_max_is_sum_of_positive_options():
                 {"id": "b", "label": "B", "points": 2},
                 {"id": "geen", "label": "Geen van deze", "points": 0, "exclusive": True},
             ],
-        }
+        },
     )
     assert question.max_points == 3
     assert question_points(question, ["a", "b"]) == 3
