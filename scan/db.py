@@ -132,7 +132,10 @@ def _lean_connection(name: str, autocommit: bool) -> LeanConnection:
     connection = request_globals.get(name)
     if connection is not None:
         return connection
-    if has_request_context() and not request.environ.get("wsgi.multithread", True):
+    multithread = has_request_context() and request._get_current_object().environ.get(
+        "wsgi.multithread", True
+    )
+    if multithread is False:
         app = current_app._get_current_object()
         kept = app.extensions.get("scan.kept_connections")
         if kept is None or kept[0] != _pid:  # never a connection from before a fork

@@ -37,14 +37,15 @@ def is_cross_site() -> bool:
     Sec-Fetch-Site is the browser's own verdict and wins when present. Origin is the fallback
     for older browsers; "null" (a privacy-restricted context) tells nothing either way.
     """
-    site = request.headers.get("Sec-Fetch-Site")
+    current = request._get_current_object()
+    site = current.headers.get("Sec-Fetch-Site")
     if site:
         return site == "cross-site"
-    origin = request.headers.get("Origin")
+    origin = current.headers.get("Origin")
     if origin is None or origin == "null":
         return False
     # Compare hosts, not schemes: behind a proxy that ends TLS the app may see plain http.
-    return urlsplit(origin).netloc != request.host
+    return urlsplit(origin).netloc != current.host
 
 
 def init_app(app: Flask) -> None:
@@ -72,11 +73,12 @@ FORM_TOKEN_ERROR = (
 
 def _key() -> bytes:
     """The form tokens' HMAC key, derived from SECRET_KEY once per app."""
-    key = current_app.extensions.get("scan.form_token_key")
+    app = current_app._get_current_object()
+    key = app.extensions.get("scan.form_token_key")
     if key is None:
-        secret = current_app.config["SECRET_KEY"].encode()
+        secret = app.config["SECRET_KEY"].encode()
         key = hmac.new(secret, b"scan-form-token", hashlib.sha256).digest()
-        current_app.extensions["scan.form_token_key"] = key
+        app.extensions["scan.form_token_key"] = key
     return key
 
 
@@ -97,7 +99,8 @@ def issue_form_token(scan_token: str, now: float | None = None) -> str:
 
 def form_token_valid(scan_token: str, now: float | None = None) -> bool:
     """Tell whether the posted form carries a fresh token for this scan."""
-    stamp, _, signature = request.form.get(FORM_TOKEN_FIELD, "").partition(".")
+    sent = request._get_current_object().form.get(FORM_TOKEN_FIELD, "")
+    stamp, _, signature = sent.partition(".")
     try:
         shown = int(stamp, 16) if len(stamp) <= 12 else -1
     except ValueError:

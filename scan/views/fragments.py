@@ -77,10 +77,10 @@ def request_key() -> tuple:
     and of url_for(_external=True): a page made for one Host header is never shown for another.
     """
     embedded = in_embed()
-    environ = request.environ
+    environ = request._get_current_object().environ
     return (
         embedded,
-        g.get("parent_origin") if embedded else None,
+        g._get_current_object().get("parent_origin") if embedded else None,
         environ.get("wsgi.url_scheme"),
         environ.get("HTTP_HOST"),
         environ.get("SERVER_NAME"),

@@ -85,9 +85,10 @@ def privacy():
 def landing():
     """Show what the scan is, how long it takes, and the start button."""
     bank = current_bank()
+    args = request._get_current_object().args  # one context lookup (0.85 us each)
     if in_embed():
-        g.parent_origin = allowed_parent(request.args.get("origin"))
-    partner = _partner(request.args.get("partner"))
+        g.parent_origin = allowed_parent(args.get("origin"))
+    partner = _partner(args.get("partner"))
     # The same for every visitor with this partner and frame: rendered once per worker.
     return cached_render(
         "public/landing.html",
@@ -147,11 +148,12 @@ def step(token: str, step: str):
     bank = current_bank()
     if step not in step_ids(bank):
         abort(404)
-    if request.method == "GET":
+    current = request._get_current_object()  # one context lookup (0.85 us each)
+    if current.method == "GET":
         return _show_step(bank, token, step)
     # The form is built before the database is touched: if the database is down, the
     # ondernemer's choices can still be shown again, ready to be sent once it is back.
-    form, items = _build_form(bank, step, request.form)
+    form, items = _build_form(bank, step, current.form)
     if not form_token_valid(token):
         # Nothing is stored; the choices come back on the page, with a fresh token.
         return _render_step(bank, token, step, items, *form_values(form), FORM_TOKEN_ERROR), 400
@@ -190,7 +192,7 @@ def _store_step(bank: Bank, token: str, step: str, form, items):
     # Keep every valid answer, even when another one on the page is missing.
     answers, profile = _split_values(bank, step, valid_data(form))
     index = steps.index(step)
-    if request.form.get("action") == "back" and index > 0:
+    if request._get_current_object().form.get("action") == "back" and index > 0:
         # Unanswered questions may wait, but an answer that cannot be stored (say "Weet ik
         # niet" ticked with another option) would be lost silently: show it instead.
         if not any(field.errors and field.data for field in form):
