@@ -248,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds", type=int, default=9, help="bare app + endpoint pairs per endpoint (median)"
     )
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--show-rounds", action="store_true", help="print every round's ratio, sorted"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--only", action="append", help="measure only this endpoint (repeatable), e.g. 'landing'"
@@ -346,6 +349,9 @@ def main(argv: list[str] | None = None) -> int:
             # The median round by ratio; errors of every round count.
             ratio, result, bare = sorted(rounds, key=lambda r: r[0])[len(rounds) // 2]
             errors = sum(r[1]["errors"] for r in rounds)
+            if args.show_rounds:
+                spread = " ".join(f"{r[0]:.3f}" for r in sorted(rounds, key=lambda r: r[0]))
+                print(f"  {name} rounds: {spread}")
             ok = ratio >= target and errors == 0
             if name == "staff inbox" and result["p95"] >= 50:
                 ok = False

@@ -110,7 +110,9 @@ def fill(pieces: tuple[tuple[bytes, ...], ...], token: str, form_token: str) -> 
     """Put a scan's token and form token where the page (see split_marks) had the marks."""
     # Joining pieces split once is one pass over the page; replace() was one pass per mark.
     # Both tokens are ASCII (letters, digits and URL-safe signs), like the marks they replace.
-    return form_token.encode().join(token.encode().join(part) for part in pieces)
+    # A list, not a generator: join() makes a list of a generator first anyway.
+    token_bytes = token.encode()
+    return form_token.encode().join([token_bytes.join(part) for part in pieces])
 
 
 def asset_tags() -> Markup:
