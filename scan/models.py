@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -76,7 +77,13 @@ class Scan(Base):
     __table_args__ = (
         Index("ix_scans_status_completed_at", "status", "completed_at"),
         Index("ix_scans_werkplaats_completed", "werkplaats_id", "completed_at"),
-        Index("ix_scans_updated_at", "updated_at"),
+        # Only the retention run's drafts query uses it; completed scans stay out (0007).
+        Index(
+            "ix_scans_draft_updated_at",
+            "updated_at",
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
     )
 
     @property

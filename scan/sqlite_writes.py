@@ -19,6 +19,7 @@ import fcntl
 import os
 import sqlite3
 import time
+import weakref
 
 #: How often a waiting writer checks the lock again.
 POLL_SECONDS = 0.0001
@@ -43,7 +44,10 @@ class SerialisedWritesConnection(sqlite3.Connection):
         path = os.fspath(database)
         in_memory = path in ("", ":memory:") or path.startswith("file::memory:")
         self._lock_path = None if in_memory else path + ".writelock"
-        self._lock_fd: int | None = None
+        #: The lock file, opened at the first write and kept open: opening and closing it
+        #: for every transaction was two more system calls per write.
+        self._lock_file: int | None = None
+        self._locked = False
         # SQLite checkpoints inside the commit that fills the WAL, so that writer held the
         # lock for the whole copy (10 ms and more) and every other writer waited. Here the
         # checkpoint runs after the lock is let go; PASSIVE never blocks readers or writers.
@@ -56,30 +60,32 @@ class SerialisedWritesConnection(sqlite3.Connection):
 
     def acquire_write_lock(self) -> None:
         """Take the file lock before the transaction's first write (no-op if held)."""
-        if self._lock_path is None or self._lock_fd is not None:
+        if self._lock_path is None or self._locked:
             return
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        if self._lock_file is None:
+            self._lock_file = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            # Closed with the connection, or when a connection nobody closed is collected.
+            self._close_lock_file = weakref.finalize(self, os.close, self._lock_file)
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    os.close(fd)
                     raise sqlite3.OperationalError("database is locked") from None
                 time.sleep(POLL_SECONDS)
             else:
-                self._lock_fd = fd
+                self._locked = True
                 return
 
     def release_write_lock(self) -> None:
-        """Let the next writer go; closing the descriptor drops the flock."""
-        fd, self._lock_fd = self._lock_fd, None
-        if fd is not None:
-            os.close(fd)
+        """Let the next writer go."""
+        if self._locked:
+            self._locked = False
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
 
     def commit(self) -> None:  # noqa: D102
-        wrote = self._lock_fd is not None
+        wrote = self._locked
         try:
             super().commit()
         finally:
@@ -101,6 +107,9 @@ class SerialisedWritesConnection(sqlite3.Connection):
             super().close()
         finally:
             self.release_write_lock()
+            if self._lock_file is not None:
+                self._lock_file = None
+                self._close_lock_file()
 
 
 class SerialisedWritesCursor(sqlite3.Cursor):
@@ -120,5 +129,5 @@ class SerialisedWritesCursor(sqlite3.Cursor):
             return run(sql, parameters)
         finally:
             # Autocommit mode, or a BEGIN that failed: no transaction holds the lock now.
-            if connection._lock_fd is not None and not connection.in_transaction:
+            if connection._locked and not connection.in_transaction:
                 connection.release_write_lock()
