@@ -9,8 +9,8 @@ write of a transaction, and lets go after the commit or rollback. Reads never ta
 mode they do not wait for writers. Connections that do not use this class (a backup, the
 sqlite3 shell) are still handled by SQLite's own locking and busy timeout.
 
-The WAL is copied into the database file (a checkpoint) after every CHECKPOINT_EVERY commits
-of a connection, outside the lock, instead of inside the commit that happens to fill it.
+The WAL is copied into the database file (a checkpoint) by a thread a moment after commits
+(scan/sqlite_checkpoints.py), not inside the commit that happens to fill it.
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ import sqlite3
 import time
 import weakref
 
+from . import sqlite_checkpoints
+
 #: How often a waiting writer checks the lock again.
 POLL_SECONDS = 0.0001
-#: A connection copies the WAL into the database after this many of its commits (SQLite's
-#: own automatic checkpoint, every 1,000 pages, is about as often for our transactions).
-CHECKPOINT_EVERY = 100
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
 
 
@@ -49,9 +48,11 @@ class SerialisedWritesConnection(sqlite3.Connection):
         self._lock_file: int | None = None
         self._locked = False
         # SQLite checkpoints inside the commit that fills the WAL, so that writer held the
-        # lock for the whole copy (10 ms and more) and every other writer waited. Here the
-        # checkpoint runs after the lock is let go; PASSIVE never blocks readers or writers.
-        self._commits = 0
+        # lock for the whole copy (10 ms and more) and every other writer waited. Here a
+        # thread checkpoints shortly after commits; PASSIVE never blocks readers or writers.
+        self._path = path
+        self._checkpointer: sqlite_checkpoints.Checkpointer | None = None
+        self._detach_checkpointer: weakref.finalize | None = None
         if not in_memory:
             super().execute("PRAGMA wal_autocheckpoint=0")
 
@@ -92,9 +93,13 @@ class SerialisedWritesConnection(sqlite3.Connection):
             if not self.in_transaction:
                 self.release_write_lock()
         if wrote and self._lock_path is not None:
-            self._commits += 1
-            if self._commits % CHECKPOINT_EVERY == 0:
-                super().execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+            if self._checkpointer is None:
+                self._checkpointer = sqlite_checkpoints.attach(self._path)
+                # Detached when the connection closes, or is collected without closing.
+                self._detach_checkpointer = weakref.finalize(
+                    self, sqlite_checkpoints.detach, self._checkpointer
+                )
+            self._checkpointer.committed()
 
     def rollback(self) -> None:  # noqa: D102
         try:
@@ -110,6 +115,8 @@ class SerialisedWritesConnection(sqlite3.Connection):
             if self._lock_file is not None:
                 self._lock_file = None
                 self._close_lock_file()
+            if self._detach_checkpointer is not None:
+                self._detach_checkpointer()
 
 
 class SerialisedWritesCursor(sqlite3.Cursor):

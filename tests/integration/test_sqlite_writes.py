@@ -1,11 +1,14 @@
-"""SQLite writers queue on a file lock and checkpoint the WAL outside it (scan/sqlite_writes.py)."""
+"""SQLite writers queue on a file lock (scan/sqlite_writes.py); a thread checkpoints the WAL
+shortly after commits (scan/sqlite_checkpoints.py)."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 
-from scan.sqlite_writes import CHECKPOINT_EVERY, SerialisedWritesConnection
+from scan import sqlite_checkpoints
+from scan.sqlite_writes import SerialisedWritesConnection
 
 
 def _connect(path) -> sqlite3.Connection:
@@ -14,24 +17,75 @@ def _connect(path) -> sqlite3.Connection:
     return connection
 
 
-def test_the_wal_is_copied_into_the_database_every_so_many_commits(tmp_path):
+def _insert_rows(connection, count: int) -> None:
+    for _number in range(count):
+        # Through a cursor, as SQLAlchemy runs every statement.
+        connection.cursor().execute("INSERT INTO t (body) VALUES (?)", ("x" * 3000,))
+        connection.commit()
+
+
+def _wait_for(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_commits_reach_the_database_file_shortly_after_not_inside_the_commit(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite_checkpoints, "CHECKPOINT_SECONDS", 0.5)
     path = tmp_path / "scan.db"
     connection = _connect(path)
     connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)")
-    connection.commit()
+    _insert_rows(connection, 1)  # a first write starts the thread
+    checkpointer = connection._checkpointer
+    _wait_for(lambda: checkpointer.runs >= 1)
+    before = path.stat().st_size
+    _insert_rows(connection, 100)
+    # No commit copied anything into the database file itself: that is the thread's job.
+    assert path.stat().st_size == before
+    _wait_for(lambda: path.stat().st_size > before + 100 * 3000)
+    assert connection.execute("SELECT count(*) FROM t").fetchone()[0] == 101
+    connection.close()
+
+
+def test_the_wal_is_reused_from_its_start_once_checkpointed(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite_checkpoints, "CHECKPOINT_SECONDS", 0.05)
+    path = tmp_path / "scan.db"
+    connection = _connect(path)
+    connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)")
+    _insert_rows(connection, 1)  # a first write starts the thread
+    checkpointer = connection._checkpointer
     wal = tmp_path / "scan.db-wal"
     sizes = []
     for _round in range(6):
-        for _number in range(CHECKPOINT_EVERY):
-            # Through a cursor, as SQLAlchemy runs every statement.
-            connection.cursor().execute("INSERT INTO t (body) VALUES (?)", ("x" * 3000,))
-            connection.commit()
+        _insert_rows(connection, 50)
+        runs = checkpointer.runs
+        _wait_for(lambda: checkpointer.runs > runs)  # noqa: B023 - evaluated in this round
         sizes.append(wal.stat().st_size)
-    # Without checkpoints the WAL would hold all 600 commits and grow six-fold; with them it
+    # Without checkpoints the WAL would hold all 300 commits and grow six-fold; with them it
     # is written from its start again and stays at about the size of one round.
-    assert max(sizes) < 1.5 * sizes[0], sizes
-    assert connection.execute("SELECT count(*) FROM t").fetchone()[0] == 6 * CHECKPOINT_EVERY
+    assert max(sizes) < 2 * sizes[0], sizes
     connection.close()
+
+
+def test_the_thread_ends_with_the_last_connection_after_a_final_checkpoint(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite_checkpoints, "CHECKPOINT_SECONDS", 30)
+    path = tmp_path / "scan.db"
+    first, second = _connect(path), _connect(path)
+    first.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)")
+    _insert_rows(first, 1)
+    _insert_rows(second, 20)
+    checkpointer = first._checkpointer
+    assert second._checkpointer is checkpointer
+    thread = checkpointer._thread
+    size = path.stat().st_size
+    first.close()
+    assert thread.is_alive()
+    second.close()
+    # Closing the last connection does not wait 30 s: the thread checkpoints now and ends.
+    thread.join(5)
+    assert not thread.is_alive()
+    assert path.stat().st_size > size + 20 * 3000
 
 
 def test_two_writers_take_turns_and_every_write_is_kept(tmp_path):
