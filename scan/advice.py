@@ -59,14 +59,16 @@ def _conditions_hold(item: AdviceItem, score: ThemeScore, answers: Mapping[str, 
         return True
     for question_id, option_ids in applies.answers.items():
         chosen = answers.get(question_id)
-        chosen_ids = chosen if isinstance(chosen, list) else [chosen]
-        if any(option_id in chosen_ids for option_id in option_ids):
+        if isinstance(chosen, list):  # a multiple-choice answer: one matching option is enough
+            if not set(chosen).isdisjoint(option_ids):
+                return True
+        elif chosen in option_ids:
             return True
     return False
 
 
 def _condition_reasons(
-    item: AdviceItem, theme: Theme, score: ThemeScore, answers: Mapping[str, Any]
+    bank: Bank, item: AdviceItem, theme: Theme, score: ThemeScore, answers: Mapping[str, Any]
 ) -> tuple[str, ...]:
     """Explain an item whose conditions hold (see _conditions_hold): the score, the answers."""
     applies = item.applies
@@ -80,7 +82,7 @@ def _condition_reasons(
     for question_id, option_ids in applies.answers.items():
         chosen = answers.get(question_id)
         chosen_ids = chosen if isinstance(chosen, list) else [chosen]
-        question = next(q for q in theme.questions if q.id == question_id)
+        question = bank.questions_by_id[question_id]
         for option_id in option_ids:
             if option_id in chosen_ids:
                 label = question.options_by_id[option_id].label
@@ -161,7 +163,7 @@ def _explained(
     """Return the recommendation with the reasons of its conditions in front of its own."""
     item = recommendation.item
     theme = bank.themes_by_id[item.theme]
-    reasons = _condition_reasons(item, theme, scores[theme.id], answers)
+    reasons = _condition_reasons(bank, item, theme, scores[theme.id], answers)
     return Recommendation(item, (*reasons, *recommendation.reasons), recommendation.priority)
 
 
