@@ -42,7 +42,9 @@ class Checkpointer:
 
     def committed(self) -> None:
         """Note a commit: a checkpoint follows within CHECKPOINT_SECONDS."""
-        self._committed.set()
+        # set() takes a lock every time; under load the flag is mostly set already.
+        if not self._committed.is_set():
+            self._committed.set()
 
     def stop(self) -> None:
         """Checkpoint what is left and end the thread (without waiting for it)."""
