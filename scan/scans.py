@@ -12,19 +12,19 @@ from sqlalchemy.orm import Session
 from .advice import Advice, recommend
 from .content import Bank
 from .content.advice import Catalogue
+from .content.model import PROFILE_STEP as PROFILE_STEP  # the journey's first step
 from .lean_sql import Reader, Writer
 from .models import Scan, utcnow
 from .scan_reads import ScanRecord, WerkplaatsRecord
 from .scoring import ScanScore, score_scan
 from .werkplaatsen import route_pc4
 
-PROFILE_STEP = "profiel"
 RESULT_STEP = "resultaat"
 
 
-def step_ids(bank: Bank) -> list[str]:
-    """Return the journey's steps in order: the profile, then one per theme."""
-    return [PROFILE_STEP, *(theme.id for theme in bank.themes)]
+def step_ids(bank: Bank) -> tuple[str, ...]:
+    """Return the journey's steps in order: the profile, then one per theme (made once)."""
+    return bank.step_ids
 
 
 def score_column(theme_id: str) -> str:
@@ -222,7 +222,7 @@ def store_submission(
         "partner": partner,
         "answers": dict(answers),
         "profile": dict(profile),
-        "steps_done": step_ids(bank),
+        "steps_done": list(step_ids(bank)),
         "created_at": now,
         "updated_at": now,
         **values,

@@ -22,6 +22,8 @@ PROFILE_IDS = ("sector", "size", "postcode", "time", "ambition")
 LEVELS = (1, 2, 3, 4)
 DONT_KNOW_ID = "weet-ik-niet"
 DONT_KNOW_LABEL = "Weet ik niet"
+#: The id of the journey's first step, which asks the profile items.
+PROFILE_STEP = "profiel"
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
@@ -277,6 +279,11 @@ class Bank:
     minutes: Minutes
     profile: tuple[ProfileItem, ...]
     themes: tuple[Theme, ...]
+
+    @cached_property
+    def step_ids(self) -> tuple[str, ...]:
+        """The journey's steps in order: the profile, then one per theme."""
+        return (PROFILE_STEP, *(theme.id for theme in self.themes))
 
     @cached_property
     def themes_by_id(self) -> dict[str, Theme]:

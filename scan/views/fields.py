@@ -94,6 +94,8 @@ def form_values(form: StepForm) -> tuple[dict[str, Any], dict[str, str]]:
 
 def _state(value: Any) -> str | tuple[str, ...] | None:
     """The part of a stored or posted value that a question's HTML depends on."""
+    if type(value) is str:  # most answers: one option's id
+        return value
     if isinstance(value, list | tuple):
         return tuple(str(v) for v in value)
     return value if isinstance(value, str) else None
