@@ -82,21 +82,22 @@ def werkplaats_record(row) -> WerkplaatsRecord | None:
     )
 
 
+#: A scan's own columns, in ScanRecord's order.
+_SCAN_COLUMNS = (
+    _scans.c.id,
+    _scans.c.token,
+    _scans.c.status,
+    _scans.c.bank_version,
+    _scans.c.embed_origin,
+    _scans.c.profile,
+    _scans.c.answers,
+    _scans.c.steps_done,
+    _scans.c.completed_at,
+    _scans.c.distance_km,
+)
+
 _BY_TOKEN = (
-    select(
-        _scans.c.id,
-        _scans.c.token,
-        _scans.c.status,
-        _scans.c.bank_version,
-        _scans.c.embed_origin,
-        _scans.c.profile,
-        _scans.c.answers,
-        _scans.c.steps_done,
-        _scans.c.completed_at,
-        _scans.c.distance_km,
-        *WERKPLAATS_COLUMNS,
-        _leads.c.id.label("lead_id"),
-    )
+    select(*_SCAN_COLUMNS, *WERKPLAATS_COLUMNS, _leads.c.id.label("lead_id"))
     .select_from(
         _scans.outerjoin(_werkplaatsen, _scans.c.werkplaats_id == _werkplaatsen.c.id).outerjoin(
             _leads, _leads.c.scan_id == _scans.c.id
@@ -104,6 +105,9 @@ _BY_TOKEN = (
     )
     .where(_scans.c.token == bindparam("token"))
 )
+
+#: The same without the werkplaats and the lead, which only a completed scan has.
+_OWN_BY_TOKEN = select(*_SCAN_COLUMNS).where(_scans.c.token == bindparam("token"))
 
 
 _RESULT = select(_scans.c.result).where(_scans.c.id == bindparam("id"))
@@ -114,11 +118,17 @@ def read_result(connection: Reader, scan_id: int) -> dict[str, Any] | None:
     return connection.execute(_RESULT, {"id": scan_id}).scalar()
 
 
-def read_scan(connection: Reader, token: str) -> ScanRecord | None:
-    """Return the scan behind a token as a record, or None (also for impossible tokens)."""
+def read_scan(connection: Reader, token: str, outcome: bool = True) -> ScanRecord | None:
+    """Return the scan behind a token as a record, or None (also for impossible tokens).
+
+    With outcome=False its werkplaats and lead are not read, and the record says None and
+    False: for the step pages, which only go on with a draft (and a draft has neither) and
+    send a completed scan to its result page. One table instead of three per step page.
+    """
     if not 20 <= len(token) <= 64:
         return None
-    row = connection.execute(_BY_TOKEN, {"token": token}).first()
+    statement = _BY_TOKEN if outcome else _OWN_BY_TOKEN
+    row = connection.execute(statement, {"token": token}).first()
     if row is None:
         return None
     return ScanRecord(
@@ -132,6 +142,6 @@ def read_scan(connection: Reader, token: str) -> ScanRecord | None:
         row.steps_done or [],
         row.completed_at,
         row.distance_km,
-        werkplaats_record(row),
-        row.lead_id is not None,
+        werkplaats_record(row) if outcome else None,
+        outcome and row.lead_id is not None,
     )

@@ -24,9 +24,12 @@ def scan_or_404(token: str) -> Scan:
     return scan
 
 
-def scan_record_or_404(token: str) -> ScanRecord:
-    """Return the scan behind the token as a record (read on the request's reader), or 404."""
-    scan = read_scan(read_connection(), token)
+def scan_record_or_404(token: str, outcome: bool = True) -> ScanRecord:
+    """Return the scan behind the token as a record (read on the request's reader), or 404.
+
+    outcome=False leaves out the werkplaats and lead (see read_scan): for the step pages.
+    """
+    scan = read_scan(read_connection(), token, outcome)
     if scan is None:
         abort(404)
     if in_embed():

@@ -167,7 +167,7 @@ def step(token: str, step: str):
 
 
 def _show_step(bank: Bank, token: str, step: str):
-    scan = scan_record_or_404(token)
+    scan = scan_record_or_404(token, outcome=False)
     if scan.is_completed:
         return redirect(_step_url(token, RESULT_STEP), code=303)
     if not may_open(scan, bank, step):
@@ -181,7 +181,7 @@ def _store_step(bank: Bank, token: str, step: str, form, items):
     """Store a step's answers; show the page again with its errors, or go on."""
     # Read as a plain record and written with one UPDATE: a step is sent four times per scan,
     # and the ORM's load and flush cost more than the rest of the request.
-    scan = scan_record_or_404(token)
+    scan = scan_record_or_404(token, outcome=False)
     connection = write_connection()
     if scan.is_completed:
         return redirect(_step_url(token, RESULT_STEP), code=303)

@@ -38,6 +38,10 @@ def test_rows_and_records_are_those_of_a_core_execute(app):
         assert read_scan(lean, token) == core_record
         assert core_record.werkplaats.id == "utrecht" and core_record.has_lead
         assert lean.execute(_BY_TOKEN, {"token": "x" * 43}).first() is None
+        # Without its outcome: the scan's own fields alike, no werkplaats, no lead.
+        own = read_scan(lean, token, outcome=False)
+        assert own == core_record._replace(werkplaats=None, has_lead=False)
+        assert read_scan(lean, "x" * 43, outcome=False) is None
     finally:
         lean.close()
 
