@@ -35,12 +35,15 @@ class SecurityHeaders:
             ("Referrer-Policy", "same-origin"),
             ("Cross-Origin-Opener-Policy", "same-origin"),
         )
-        self.page_headers = (
+        page_headers = (
             ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
             ("X-Frame-Options", "DENY"),
             *common,
         )
-        self.embed_headers = (("Content-Security-Policy", embed_policy), *common)
+        embed_headers = (("Content-Security-Policy", embed_policy), *common)
+        # With each name in lower case beside it, made once instead of once per response.
+        self.page_headers = tuple((name.lower(), name, value) for name, value in page_headers)
+        self.embed_headers = tuple((name.lower(), name, value) for name, value in embed_headers)
 
     def add(self, path: str, headers: list[tuple[str, str]]) -> None:
         """Add the headers for this path to a WSGI header list; a view's own value wins.
@@ -52,8 +55,8 @@ class SecurityHeaders:
         present = {name.lower() for name, _value in headers}
         if private and present & _PRIVATE_NAMES:
             headers[:] = [h for h in headers if h[0].lower() not in _PRIVATE_NAMES]
-        for name, value in self.embed_headers if embedded else self.page_headers:
-            if name.lower() not in present:
+        for lower, name, value in self.embed_headers if embedded else self.page_headers:
+            if lower not in present:
                 headers.append((name, value))
         if private:
             headers.extend(PRIVATE_HEADERS)

@@ -62,7 +62,12 @@ def kept_render(template_name: str, key: Hashable) -> Any | None:
 
 
 def _cache_of(app: Flask, template_name: str, key: Hashable) -> tuple[dict, Hashable]:
-    cache = app.extensions.setdefault("scan.fragments", {}).setdefault(template_name, {})
+    caches = app.extensions.get("scan.fragments")
+    if caches is None:
+        caches = app.extensions["scan.fragments"] = {}
+    cache = caches.get(template_name)
+    if cache is None:
+        cache = caches[template_name] = {}
     if app.jinja_env.auto_reload:
         # In development a template is loaded anew when its file changes; the template
         # object in the key makes its pages start afresh. In production it never changes.

@@ -124,3 +124,20 @@ def test_connections_are_kept_only_where_requests_never_overlap(app):
     with pytest.raises(engine.dialect.loaded_dbapi.Error):  # closed, not left to the GC
         driver_connection.cursor().execute("SELECT 1")
     assert reader_of_a_request(False).execute(one).scalar() == 1  # connects afresh
+
+
+def test_sqlite_json_is_decoded_as_sqlalchemy_decodes_it(app):
+    from sqlalchemy import JSON
+
+    from scan.lean_sql import _sqlite_json
+
+    dialect = database(app).engine.dialect
+    if dialect.name != "sqlite":
+        return
+    theirs = JSON().dialect_impl(dialect).result_processor(dialect, None)
+    ours = _sqlite_json(dialect._json_deserializer)
+    for value in (None, '{"a": [1, "b"]}', "[]", '"tekst"', "null"):
+        assert ours(value) == theirs(value)
+    # SQLite's NUMERIC affinity turns a stored JSON number into a number; SQLAlchemy hands it
+    # back as it is (when its deserializer raises TypeError, which orjson does not).
+    assert ours(5) == 5 and ours(2.5) == 2.5
