@@ -189,6 +189,11 @@ class LeanConnection:
 
     def rollback(self) -> None:
         """Roll back the transaction of the statements run so far."""
+        fairy = self._fairy
+        # A SQLite connection says when it has nothing to end (a reader's state after every
+        # request): then the trip through the pool's wrapper to the driver is skipped.
+        if fairy is not None and getattr(fairy.dbapi_connection, "idle", False):
+            return
         self._end("rollback")
 
     def _end(self, how: str) -> None:

@@ -101,6 +101,11 @@ class SerialisedWritesConnection(sqlite3.Connection):
                 )
             self._checkpointer.committed()
 
+    @property
+    def idle(self) -> bool:
+        """Tell whether there is nothing to roll back: no transaction, no write lock."""
+        return not self.in_transaction and not self._locked
+
     def rollback(self) -> None:  # noqa: D102
         try:
             super().rollback()

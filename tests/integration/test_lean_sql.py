@@ -64,6 +64,18 @@ def test_writes_last_only_when_committed(app):
     writer.close()  # not committed: rolled back
     assert _answers(app, token) == before
 
+    # rollback() as the end of a request calls it on a kept connection: the write is undone
+    # (and on SQLite the write lock let go), and a second rollback has nothing left to do.
+    writer = LeanConnection(engine)
+    update_draft(writer, scan_id, values)
+    writer.rollback()
+    writer.rollback()
+    assert getattr(writer._fairy.dbapi_connection, "idle", True)
+    update_draft(writer, scan_id, values)  # the lock can be taken again
+    writer.rollback()
+    writer.close()
+    assert _answers(app, token) == before
+
     writer = LeanConnection(engine)
     update_draft(writer, scan_id, values)
     writer.commit()
