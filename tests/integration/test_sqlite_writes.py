@@ -48,6 +48,17 @@ def test_commits_reach_the_database_file_shortly_after_not_inside_the_commit(tmp
 
 
 def test_the_wal_is_reused_from_its_start_once_checkpointed(tmp_path, monkeypatch):
+    # What 50 such commits add to a WAL that nothing checkpoints: one round's worth.
+    plain = sqlite3.connect(tmp_path / "plain.db")
+    plain.execute("PRAGMA journal_mode=WAL")
+    plain.execute("PRAGMA wal_autocheckpoint=0")
+    plain.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)")
+    plain.commit()
+    start = (tmp_path / "plain.db-wal").stat().st_size
+    _insert_rows(plain, 50)
+    one_round = (tmp_path / "plain.db-wal").stat().st_size - start
+    plain.close()
+
     monkeypatch.setattr(sqlite_checkpoints, "CHECKPOINT_SECONDS", 0.05)
     path = tmp_path / "scan.db"
     connection = _connect(path)
@@ -61,9 +72,10 @@ def test_the_wal_is_reused_from_its_start_once_checkpointed(tmp_path, monkeypatc
         runs = checkpointer.runs
         _wait_for(lambda: checkpointer.runs > runs)  # noqa: B023 - evaluated in this round
         sizes.append(wal.stat().st_size)
-    # Without checkpoints the WAL would hold all 300 commits and grow six-fold; with them it
-    # is written from its start again and stays at about the size of one round.
-    assert max(sizes) < 2 * sizes[0], sizes
+    # Without checkpoints the WAL would hold all 300 commits, six rounds' worth; with them it
+    # is written from its start again. A checkpoint that began mid-round copies only part,
+    # so a round may find the WAL not yet reusable: two or three rounds' worth at most.
+    assert max(sizes) < 3.5 * one_round, (sizes, one_round)
     connection.close()
 
 
