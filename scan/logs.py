@@ -116,4 +116,5 @@ def _sole_stderr_handler() -> StderrHandler | None:
         return None
     if root.propagate or handler.level > logging.INFO:
         return None
-    return handler
+    # write_line() formats as LineFormatter does; another formatter takes the record path.
+    return handler if type(handler.formatter) is LineFormatter else None

@@ -100,3 +100,15 @@ def test_no_request_line_when_the_level_is_above_info(app, capsys):
     finally:
         logs.root.setLevel(level)
     assert _request_lines(capsys) == []
+
+
+def test_an_operators_own_formatter_gets_the_record_path(app, capsys, monkeypatch):
+    from scan import logs
+
+    [ours] = [h for h in logs.root.handlers if isinstance(h, logs.StderrHandler)]
+    monkeypatch.setattr(logs.root, "handlers", [ours])
+    monkeypatch.setattr(ours, "formatter", logging.Formatter("%(levelname)s|%(message)s"))
+    assert logs._sole_stderr_handler() is None
+    capsys.readouterr()
+    logs.log_request("GET", "/", "200", 1.0)
+    assert "INFO|GET / 200 1.0ms" in capsys.readouterr().err
