@@ -132,10 +132,12 @@ def _lean_connection(name: str, autocommit: bool) -> LeanConnection:
     connection = request_globals.get(name)
     if connection is not None:
         return connection
-    multithread = has_request_context() and request._get_current_object().environ.get(
+    # Kept only inside a request whose server runs one request at a time per process;
+    # outside a request (a CLI command in an app context) the connection is the request's own.
+    one_at_a_time = has_request_context() and not request._get_current_object().environ.get(
         "wsgi.multithread", True
     )
-    if multithread is False:
+    if one_at_a_time:
         app = current_app._get_current_object()
         kept = app.extensions.get("scan.kept_connections")
         if kept is None or kept[0] != _pid:  # never a connection from before a fork

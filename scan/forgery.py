@@ -72,7 +72,7 @@ FORM_TOKEN_ERROR = (
 
 
 def _key() -> bytes:
-    """The form tokens' HMAC key, derived from SECRET_KEY once per app."""
+    """The form tokens' MAC key, derived from SECRET_KEY once per app."""
     app = current_app._get_current_object()
     key = app.extensions.get("scan.form_token_key")
     if key is None:

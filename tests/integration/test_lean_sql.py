@@ -138,6 +138,15 @@ def test_connections_are_kept_only_where_requests_never_overlap(app):
     assert reader_of_a_request(False).execute(one).scalar() == 1  # connects afresh
 
 
+def test_outside_a_request_a_connection_is_not_kept(app):
+    # A CLI command runs in an app context without a request: nothing is kept per process.
+    with app.app_context():
+        reader = read_connection()
+        assert reader.execute(select(literal(1).label("one"))).scalar() == 1
+    assert "scan.kept_connections" not in app.extensions
+    reader.close()
+
+
 def test_sqlite_json_is_decoded_as_sqlalchemy_decodes_it(app):
     from sqlalchemy import JSON
 
