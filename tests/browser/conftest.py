@@ -13,6 +13,7 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -67,6 +68,44 @@ class ServedResponse:
     headers: list[tuple[str, str]]
 
 
+class HeldAnswers:
+    """Requests the app has handled but whose answers the server holds back until release.
+
+    A browser only sends a second form submission to the app if the first is still waiting
+    for its answer; holding the answer makes that moment last as long as a test needs.
+    """
+
+    #: Longest a request thread waits for release, so a failing test cannot hang the server.
+    MAX_HOLD_SECONDS = 10
+
+    def __init__(self, method: str, path: str) -> None:
+        self.method, self.path = method, path
+        self._handled = 0
+        self._changed = threading.Condition()
+        self._released = threading.Event()
+
+    def matches(self, environ: dict) -> bool:
+        return environ["REQUEST_METHOD"] == self.method and environ.get("PATH_INFO") == self.path
+
+    def hold(self) -> None:
+        """Count one handled request, then wait (in its server thread) until released."""
+        with self._changed:
+            self._handled += 1
+            self._changed.notify_all()
+        self._released.wait(self.MAX_HOLD_SECONDS)
+
+    def wait_for(self, handled: int, timeout: float = TIMEOUT_MS / 1000) -> None:
+        """Block until the app has handled `handled` matching requests; fail after `timeout`."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._handled >= handled, timeout):
+                pytest.fail(
+                    f"the app handled {self._handled} {self.method} {self.path}, expected {handled}"
+                )
+
+    def release(self) -> None:
+        self._released.set()
+
+
 @dataclass
 class LiveServer:
     """The running app: its base URL, host:port, the app itself and what it answered."""
@@ -75,14 +114,29 @@ class LiveServer:
     netloc: str
     app: object
     responses: list[ServedResponse] = field(default_factory=list)
+    holds: list[HeldAnswers] = field(default_factory=list)
 
     @property
     def bank(self) -> Bank:
         return self.app.extensions["scan.bank"]
 
+    @contextmanager
+    def holding_answers(self, method: str, path: str) -> Iterator[HeldAnswers]:
+        """Hold back the answers to `method path` inside the block; send them on leaving it."""
+        held = HeldAnswers(method, path)
+        self.holds.append(held)
+        try:
+            yield held
+        finally:
+            self.holds.remove(held)
+            held.release()
 
-def _record_responses(wsgi_app, log: list[ServedResponse]):
-    """Wrap a WSGI app so that the status and headers of every response are kept."""
+
+def _record_responses(wsgi_app, log: list[ServedResponse], holds: list[HeldAnswers]):
+    """Wrap a WSGI app so that the status and headers of every response are kept.
+
+    The app handles a request fully before a hold (see HeldAnswers) delays sending its answer.
+    """
 
     def recording_app(environ, start_response):
         def recording_start_response(status, headers, exc_info=None):
@@ -96,7 +150,11 @@ def _record_responses(wsgi_app, log: list[ServedResponse]):
             )
             return start_response(status, headers, exc_info)
 
-        return wsgi_app(environ, recording_start_response)
+        answer = wsgi_app(environ, recording_start_response)
+        for held in list(holds):
+            if held.matches(environ):
+                held.hold()
+        return answer
 
     return recording_app
 
@@ -113,7 +171,8 @@ def live_server(make_app) -> Iterator[LiveServer]:
     """Serve a fresh app on its own database from a background thread; stop it afterwards."""
     app = make_app(SERVER_NAME=None)
     served: list[ServedResponse] = []
-    app.wsgi_app = _record_responses(app.wsgi_app, served)
+    holds: list[HeldAnswers] = []
+    app.wsgi_app = _record_responses(app.wsgi_app, served, holds)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietRequestHandler)
 
     # Request threads are daemons in werkzeug's server; keep them so teardown can join them
@@ -132,7 +191,9 @@ def live_server(make_app) -> Iterator[LiveServer]:
     thread.start()
     netloc = f"127.0.0.1:{server.server_port}"
     try:
-        yield LiveServer(url=f"http://{netloc}", netloc=netloc, app=app, responses=served)
+        yield LiveServer(
+            url=f"http://{netloc}", netloc=netloc, app=app, responses=served, holds=holds
+        )
     finally:
         server.shutdown()
         server.server_close()
