@@ -113,15 +113,18 @@ def read_connection() -> LeanConnection:
 
 
 def write_connection() -> LeanConnection:
-    """Return this request's connection for the journey's writes; the view commits it.
+    """Return this request's connection for the journey's one write; the view commits it.
 
     The journey's writes are single statements on one scan; an ORM session or a SQLAlchemy
     Connection around them cost more than the statements (docs/decisions.md, 18 and 24).
+    On PostgreSQL the statement is its own transaction (autocommit): BEGIN and COMMIT were
+    two of a step's four round trips. It stands once it has run, where SQLite waits for
+    commit(); a second statement before commit() raises (docs/decisions.md, 28).
     """
-    return _lean_connection("db_write", autocommit=False)
+    return _lean_connection("db_write", autocommit=True, one_statement=True)
 
 
-def _lean_connection(name: str, autocommit: bool) -> LeanConnection:
+def _lean_connection(name: str, autocommit: bool, one_statement: bool = False) -> LeanConnection:
     """The request's LeanConnection called `name`, kept per process where that is safe.
 
     When the server runs one request at a time per process (wsgi.multithread is false, as
@@ -144,11 +147,11 @@ def _lean_connection(name: str, autocommit: bool) -> LeanConnection:
             kept = app.extensions["scan.kept_connections"] = (_pid, {})
         connections = kept[1]
         if name not in connections:
-            connections[name] = LeanConnection(database(app).engine, autocommit)
+            connections[name] = LeanConnection(database(app).engine, autocommit, one_statement)
         connection = connections[name]
         request_globals.setdefault("db_kept", set()).add(name)
     else:
-        connection = LeanConnection(database().engine, autocommit)
+        connection = LeanConnection(database().engine, autocommit, one_statement)
     setattr(request_globals, name, connection)
     return connection
 

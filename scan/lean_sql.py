@@ -121,16 +121,24 @@ class LeanResult:
 class LeanConnection:
     """One pooled DBAPI connection for a request, checked out at its first statement.
 
-    With autocommit (a request's reads) every statement stands alone: on PostgreSQL no BEGIN
-    and ROLLBACK round trips around a SELECT. Without it, statements run in a transaction
-    that commit() ends; close() rolls back what was not committed.
+    With autocommit every statement stands alone on PostgreSQL: no BEGIN and COMMIT or
+    ROLLBACK round trips around it. Without it, statements run in a transaction that
+    commit() ends; close() rolls back what was not committed. SQLite always runs writes in
+    a transaction that commit() ends (its round trips cost nothing).
+
+    With `one_statement`, a second statement before commit() or rollback() raises: a writer
+    in autocommit mode cannot undo its first statement when the second fails, so nobody may
+    count on that.
     """
 
-    def __init__(self, engine: Engine, autocommit: bool = False) -> None:
+    def __init__(self, engine: Engine, autocommit: bool = False, one_statement: bool = False):
         self.engine = engine
         self.autocommit = autocommit
+        self.one_statement = one_statement
         self._dialect = engine.dialect
         self._fairy = None
+        #: A statement ran since the last commit or rollback (kept only with one_statement).
+        self._ran = False
 
     def _cursor(self):
         if self._fairy is None:
@@ -141,6 +149,12 @@ class LeanConnection:
 
     def execute(self, statement: Executable, params: Mapping[str, Any] | None = None) -> LeanResult:
         """Run one statement with every bound value given; return its rows, decoded."""
+        if self.one_statement:
+            if self._ran:
+                raise RuntimeError(
+                    "this connection runs one statement per commit: commit or roll back first"
+                )
+            self._ran = True
         compiled = _compile(statement, self._dialect)
         values = {**compiled.fixed, **params} if params else compiled.fixed
         missing = [name for name in compiled.names if name not in values]
@@ -185,10 +199,12 @@ class LeanConnection:
 
     def commit(self) -> None:
         """Commit the transaction of the statements run so far."""
+        self._ran = False
         self._end("commit")
 
     def rollback(self) -> None:
         """Roll back the transaction of the statements run so far."""
+        self._ran = False
         fairy = self._fairy
         # A SQLite connection says when it has nothing to end (a reader's state after every
         # request): then the trip through the pool's wrapper to the driver is skipped.
@@ -220,12 +236,14 @@ class LeanConnection:
 
     def discard(self) -> None:
         """Close the DBAPI connection outright, for a pool that is being disposed of."""
+        self._ran = False
         fairy, self._fairy = self._fairy, None
         if fairy is not None:
             fairy.invalidate()
 
     def close(self) -> None:
         """Give the connection back to the pool; what was not committed is rolled back."""
+        self._ran = False
         fairy, self._fairy = self._fairy, None
         if fairy is None:
             return

@@ -83,6 +83,31 @@ def test_writes_last_only_when_committed(app):
     assert _answers(app, token) == {"probeer": "iets"}
 
 
+def test_the_request_writer_runs_one_statement_per_commit(app):
+    token = _token_of_lead(app, make_lead(app, "utrecht"))
+    with database(app).engine.connect() as connection:
+        scan_id = read_scan(connection, token).id
+    on_postgres = database(app).engine.dialect.name == "postgresql"
+    first, second = (
+        {"answers": {"stap": n}, "profile": {}, "steps_done": []} for n in ("een", "twee")
+    )
+    with app.test_request_context():
+        writer = write_connection()
+        update_draft(writer, scan_id, first)
+        # PostgreSQL: the statement was its own transaction (no BEGIN and COMMIT round trips),
+        # so it stands already. SQLite: it waits for commit().
+        assert (_answers(app, token) == {"stap": "een"}) is on_postgres
+        with pytest.raises(RuntimeError, match="one statement per commit"):
+            update_draft(writer, scan_id, second)
+        writer.commit()
+        assert _answers(app, token) == {"stap": "een"}
+        update_draft(writer, scan_id, second)  # after the commit, the next one may run
+        writer.rollback()
+        update_draft(writer, scan_id, second)
+        writer.commit()
+    assert _answers(app, token) == {"stap": "twee"}
+
+
 def test_a_missing_value_or_a_refused_write_fails_clearly(app):
     token = _token_of_lead(app, make_lead(app, "utrecht"))
     engine = database(app).engine
