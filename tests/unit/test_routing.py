@@ -7,7 +7,7 @@ import math
 from importlib import resources
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scan.routing import (
@@ -141,6 +141,8 @@ def test_malformed_claims_are_refused(claim):
         parse_claims([claim])
 
 
+# No deadline: the first example may load the PC4 table; speed is bench/'s job.
+@settings(deadline=None)
 @given(st.integers(1000, 9999))
 def test_route_is_the_nearest_active_site_for_any_pc4(number):
     pc4 = f"{number:04d}"
