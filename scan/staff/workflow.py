@@ -29,6 +29,8 @@ def allowed_next(status: str) -> tuple[str, ...]:
 
 def transition_error(current: str, new: str) -> str | None:
     """Return a Dutch reason why the change is not allowed, or None."""
+    if not new:
+        return "Kies de nieuwe status."
     if new not in STATUSES:
         return "Kies een bestaande status."
     if new not in allowed_next(current):

@@ -116,6 +116,13 @@ def start():
     return redirect(_step_url(scan.token, PROFILE_STEP), code=303)
 
 
+@bp.get("/scan")
+def start_link():
+    """A bookmarked or shared start address: the scan starts from the landing page."""
+    # Only a POST creates a draft (no draft rows for crawlers); a GET is sent to the start.
+    return redirect(journey_url("public.landing"), code=303)
+
+
 @bp.get("/scan/<token>")
 def resume(token: str):
     """Continue a scan where the ondernemer left off."""

@@ -115,7 +115,8 @@ def test_a_medewerker_works_a_lead_from_sign_in_to_sign_out(open_browsing, live_
     assert response.status == 200 and path_of(page) == f"{INBOX}/{bakery}"
     assert meta.inner_text().startswith("Status: Intake")
     offered = page.get_by_label("Nieuwe status", exact=True).locator("option").all_inner_texts()
-    assert offered == ["Training", "Intensief traject", "Afgewezen"]
+    # Nothing is chosen beforehand: one click on the button cannot change a status by mistake.
+    assert offered == ["Kies een status", "Training", "Intensief traject", "Afgewezen"]
     assert lead_status(app, bakery) == "intake"
 
     # Add a note: it appears with its author.

@@ -37,12 +37,17 @@ def test_landing_explains_the_scan_and_starts_with_a_post(client, bank):
     assert f"{bank.minutes.min} tot {bank.minutes.max} minuten" in html
     assert "anoniem" in html.lower()
     assert re.search(r'<form method="post" action="/scan"', html)
-    assert client.get("/scan").status_code == 405
+    # A GET on the start address creates nothing: it is sent to the landing page.
+    for prefix in ("", "/embed"):
+        response = client.get(f"{prefix}/scan")
+        assert response.status_code == 303
+        assert response.headers["Location"] == f"{prefix}/"
 
 
 def test_get_requests_create_no_drafts(app, client):
     client.get("/")
     client.get("/?partner=kvk")
+    client.get("/scan")
     assert count_scans(app) == 0
 
 

@@ -110,6 +110,7 @@ def test_result_pages_follow_the_lead_and_the_werkplaats(apps, bank):
     path = f"/scan/{token}/resultaat"
     before = _same_page(apps, path)
     assert "Neem contact met mij op" in before
+    assert '<a href="#werkplaats">Vraag de werkplaats om contact</a>' in before  # under the route
     assert "MKB Werkplaats Utrecht" in before  # 3511 AB routes to Utrecht
     with database(kept).sessions() as session:
         session.execute(
@@ -127,6 +128,7 @@ def test_result_pages_follow_the_lead_and_the_werkplaats(apps, bank):
     assert client.post(f"/scan/{token}/contact", data=contact).status_code == 303
     after = _same_page(apps, path)
     assert "Je hebt om contact gevraagd" in after and "Neem contact met mij op" not in after
+    assert "Vraag de werkplaats om contact" not in after
     framed = _same_page(apps, f"/embed{path}")
     assert 'class="embedded"' in framed
     assert fresh.test_client().get(f"/scan/{token}/resultaat").status_code == 200

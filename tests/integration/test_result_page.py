@@ -71,6 +71,9 @@ def test_no_postcode_means_the_national_queue(client, bank):
     assert document["werkplaats"] is None
     html = client.get(f"/scan/{document['token']}/resultaat").get_data(as_text=True)
     assert "Je vulde geen postcode in" in html
+    # What happens next names who gets the request first: a coordinator, not "de werkplaats".
+    assert "Een landelijke coördinator stuurt je vraag" in html
+    assert "De werkplaats krijgt je vraag" not in html
 
 
 def test_werkplaatsen_api_lists_the_seeded_ones(client, app):

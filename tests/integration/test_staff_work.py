@@ -75,6 +75,9 @@ def test_status_follows_the_workflow(app):
     skipped = post_form(client, f"{url}/status", {"status": "done"}, url)
     assert skipped.status_code == 422
     assert "kan een aanvraag niet naar" in skipped.get_data(as_text=True)
+    unchosen = post_form(client, f"{url}/status", {"status": ""}, url)
+    assert unchosen.status_code == 422
+    assert "Kies de nieuwe status." in unchosen.get_data(as_text=True)
     for status in ("intake", "traject", "done"):
         assert post_form(client, f"{url}/status", {"status": status}, url).status_code == 303
     row = lead_row(app, lead_id)
