@@ -3,7 +3,9 @@
 Every recommendation carries the reasons that triggered it (a score, a level, an answer), so
 the result page can say "waarom dit advies". An intensive traject is only recommended where
 adviezen/regels.yaml says so: an important theme at a low level, in a firm with people and
-weekly time to invest.
+weekly time to invest; and no more trajects at once than the rules allow (one), so that the
+advice asks no more weekly hours than the ondernemer said they have. A theme the ondernemer
+called not important gets at most a pointer, leaving the room to the themes that matter.
 """
 
 from __future__ import annotations
@@ -127,11 +129,15 @@ def recommend(
     profile: Mapping[str, Any],
 ) -> Advice:
     """Rank the advice that fits this scan, with reasons, and choose the route."""
+    rules = catalogue.rules
     candidates: list[Recommendation] = []
     scores = {theme_score.theme_id: theme_score for theme_score in score.themes}
+    caps: dict[str, int] = {}
     for theme in bank.themes:
         theme_score = scores[theme.id]
         weight = importance(theme, answers)
+        if weight == 0:  # "niet belangrijk": a pointer at most, the room goes to other themes
+            caps[theme.id] = rules.max_items_unimportant_theme
         # A bigger gap and a more important theme come first.
         priority = (100 - theme_score.score) * (1 + weight)
         for item in catalogue.items_by_theme.get(theme.id, ()):
@@ -144,14 +150,26 @@ def recommend(
                     continue
             # For now only a traject's own reasons; _explained adds the conditions' reasons.
             candidates.append(Recommendation(item, extra, priority))
+    candidates = _fewest_trajects(candidates, rules.traject.max_at_once)
     # The conditions' reasons are written for the chosen items only: most candidates are not
     # shown, and their sentences were a third of an API scan's advice time.
     chosen = [
-        _explained(r, bank, scores, answers)
-        for r in _interleave(candidates, catalogue.rules.max_items)
+        _explained(r, bank, scores, answers) for r in _interleave(candidates, rules.max_items, caps)
     ]
     traject_themes = tuple(r.item.theme for r in chosen if r.item.kind == "traject")
     return Advice(tuple(chosen), "traject" if traject_themes else "training", traject_themes)
+
+
+def _fewest_trajects(candidates: list[Recommendation], limit: int) -> list[Recommendation]:
+    """Keep the trajects of the `limit` most urgent themes (ties: the bank's order), no more.
+
+    Each traject asks one to two hours every week for 10 to 20 weeks: three at once would be
+    advice the ondernemer cannot follow. The other themes keep their trainings and steps.
+    """
+    trajects = [c for c in candidates if c.item.kind == "traject"]
+    # sorted() is stable, and candidates come in the bank's theme order.
+    dropped = {id(c) for c in sorted(trajects, key=lambda c: -c.priority)[limit:]}
+    return [c for c in candidates if id(c) not in dropped]
 
 
 def _explained(
@@ -174,11 +192,19 @@ def _specificity(recommendation: Recommendation) -> tuple[int, int, str]:
     return (0 if item.kind == "traject" else 1, 0 if item.applies.answers else 1, item.id)
 
 
-def _interleave(candidates: list[Recommendation], limit: int) -> list[Recommendation]:
-    """Take the best item of each theme in turn, most urgent theme first, up to `limit`."""
+def _interleave(
+    candidates: list[Recommendation], limit: int, caps: Mapping[str, int]
+) -> list[Recommendation]:
+    """Take the best item of each theme in turn, most urgent theme first, up to `limit`;
+    a theme in `caps` gives at most that many items."""
     by_theme: dict[str, list[Recommendation]] = {}
     for candidate in sorted(candidates, key=_specificity):
         by_theme.setdefault(candidate.item.theme, []).append(candidate)
+    for theme_id, cap in caps.items():
+        if theme_id in by_theme:
+            del by_theme[theme_id][cap:]
+            if not by_theme[theme_id]:
+                del by_theme[theme_id]
     themes = sorted(by_theme, key=lambda t: (-by_theme[t][0].priority, t))
     chosen: list[Recommendation] = []
     rank = 0

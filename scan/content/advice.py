@@ -70,6 +70,8 @@ class TrajectRule:
     min_importance: int = Field(ge=0, le=3)
     sizes: tuple[str, ...] = Field(min_length=1)
     time: tuple[str, ...] = Field(min_length=1)
+    #: Trajects recommended at once, in the most urgent themes (each asks hours every week).
+    max_at_once: int = Field(ge=1, le=3)
 
 
 @content
@@ -78,6 +80,8 @@ class Rules:
 
     traject: TrajectRule
     max_items: int = Field(ge=1, le=20)
+    #: Items at most for a theme the ondernemer called not important (importance 0).
+    max_items_unimportant_theme: int = Field(ge=0, le=20)
 
 
 @content

@@ -43,10 +43,15 @@ def test_all_best_answers_give_no_traject():
     assert advice.recommendations, "strong businesses still get a next step"
 
 
-def test_weak_important_themes_with_people_and_time_get_a_traject_with_reasons():
+def test_weak_important_themes_with_people_and_time_get_one_traject_with_reasons():
     advice = advise(*scenario())
     assert advice.route == "traject"
-    assert set(advice.traject_themes) == {t.id for t in BANK.themes}
+    # All three themes qualify, equally urgent: one traject (each asks hours every week), in
+    # the first theme; the other themes get their trainings and steps.
+    assert CATALOGUE.rules.traject.max_at_once == 1
+    assert advice.traject_themes == (BANK.themes[0].id,)
+    assert [r.item.kind for r in advice.recommendations].count("traject") == 1
+    assert {r.item.theme for r in advice.recommendations} == {t.id for t in BANK.themes}
     traject = next(r for r in advice.recommendations if r.item.kind == "traject")
     text = " ".join(traject.reasons)
     assert "0 van de 100" in text
@@ -77,7 +82,29 @@ def test_traject_only_at_level_two_or_lower():
         answers[question.id] = best_answer(question)
     advice = advise(answers, profile)
     assert theme.id not in advice.traject_themes
-    assert set(advice.traject_themes) == {t.id for t in BANK.themes[1:]}
+    assert advice.traject_themes == (BANK.themes[1].id,)
+
+
+def test_the_one_traject_goes_to_the_most_urgent_theme():
+    answers, profile = scenario()
+    last = BANK.themes[-1]
+    for theme in BANK.themes[:-1]:  # the others qualify too, but matter less
+        answers[theme.importance.id] = "belangrijk"
+    advice = advise(answers, profile)
+    assert advice.traject_themes == (last.id,)
+    assert advice.recommendations[0].item.kind == "traject"
+    assert advice.recommendations[0].item.theme == last.id
+
+
+def test_a_theme_called_not_important_gets_at_most_one_item():
+    answers, profile = scenario()
+    unimportant = BANK.themes[1]
+    answers[unimportant.importance.id] = "niet"
+    advice = advise(answers, profile)
+    themes = [r.item.theme for r in advice.recommendations]
+    assert themes.count(unimportant.id) == CATALOGUE.rules.max_items_unimportant_theme == 1
+    # Its room goes to the themes that matter: still a full list.
+    assert len(themes) == CATALOGUE.rules.max_items
 
 
 def test_answer_triggered_advice_names_the_answer():
