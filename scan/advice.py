@@ -161,14 +161,15 @@ def recommend(
 
 
 def _fewest_trajects(candidates: list[Recommendation], limit: int) -> list[Recommendation]:
-    """Keep the trajects of the `limit` most urgent themes (ties: the bank's order), no more.
+    """Keep the trajects of the `limit` most urgent themes, no more.
 
     Each traject asks one to two hours every week for 10 to 20 weeks: three at once would be
     advice the ondernemer cannot follow. The other themes keep their trainings and steps.
+    Ties go as in _interleave, so the traject kept is in the theme the list starts with.
     """
     trajects = [c for c in candidates if c.item.kind == "traject"]
-    # sorted() is stable, and candidates come in the bank's theme order.
-    dropped = {id(c) for c in sorted(trajects, key=lambda c: -c.priority)[limit:]}
+    ranked = sorted(trajects, key=lambda c: (-c.priority, c.item.theme))
+    dropped = {id(c) for c in ranked[limit:]}
     return [c for c in candidates if id(c) not in dropped]
 
 

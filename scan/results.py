@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .content import Bank
+from .content import DONT_KNOW_ID, Bank
 from .content.advice import AdviceItem, Catalogue
 from .models import Scan, Werkplaats
 from .scan_reads import ScanRecord
@@ -40,6 +40,9 @@ class ThemeResult:
     level_name: str
     level_text: str
     costliest: tuple[LostPoints, ...]
+    #: Scored questions of the theme, and how many of them were answered "Weet ik niet".
+    questions: int = 0
+    dont_know: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,11 @@ def advice_still_offered(
             yield item, stored
 
 
+def _is_dont_know(answer: Any) -> bool:
+    """Tell whether a stored answer is "Weet ik niet" (alone, as the option is exclusive)."""
+    return answer == DONT_KNOW_ID or answer == [DONT_KNOW_ID]
+
+
 def present_result(
     scan: Scan | ScanRecord,
     bank: Bank,
@@ -138,6 +146,7 @@ def present_result(
     """
     frozen = stored_result if stored_result is not None else getattr(scan, "result", None)
     assert frozen is not None
+    answers = scan.answers or {}
     themes = []
     for theme in bank.themes:
         stored = frozen["themes"][theme.id]
@@ -157,6 +166,8 @@ def present_result(
                 level.name,
                 level.text,
                 costliest,
+                len(theme.questions),
+                sum(_is_dont_know(answers.get(q.id)) for q in theme.questions),
             )
         )
     advice = []

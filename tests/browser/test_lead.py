@@ -158,8 +158,16 @@ def test_result_contact_and_erase_without_javascript(open_browsing, live_server,
     assert items.get_by_role("heading", level=3).all_inner_texts() == titles
     assert advice_region.get_by_text("Waarom dit advies?", exact=True).count() == len(titles)
 
+    # The card's text is folded away ("Meer over ..."), so the page stays short on a phone.
+    more = items.first.locator("details.advice-more")
+    assert more.get_attribute("open") is None
+    assert not more.locator(".advice-body").is_visible()
+    more.locator("summary").click()
+    expect(more).to_have_attribute("open", "")
+    assert more.locator(".advice-body").is_visible()
+
     # "Waarom dit advies?" is a <details>: closed at first, opened by a click without JS.
-    why = items.first.locator("details")
+    why = items.first.locator("details.why")
     reasons = why.get_by_role("listitem")
     assert why.get_attribute("open") is None and not reasons.first.is_visible()
     why.get_by_text("Waarom dit advies?", exact=True).click()

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scan.content import DONT_KNOW_ID
 from scan.routing import centroid, haversine_km
 from tests.strategies import answers_for, best_answer, lowest_answer, valid_profile
 
@@ -49,6 +50,22 @@ def test_result_page_shows_chart_advice_route_and_werkplaats(client, bank):
     assert "niet om de hoek" in html
     assert f'href="/scan/{document["token"]}/contact"' in html
     assert "GeoNames" in html
+
+
+def test_the_result_says_how_often_weet_ik_niet_was_chosen(client, bank):
+    def pick(question):
+        if question.id in {q.id for q in bank.themes_by_id["data"].questions}:
+            return [DONT_KNOW_ID] if question.type == "multiple" else DONT_KNOW_ID
+        return best_answer(question)
+
+    document = scan_via_api(client, bank, pick=pick)
+    html = client.get(f"/scan/{document['token']}/resultaat").get_data(as_text=True)
+    data = html[html.index('id="theme-data"') : html.index('id="theme-automatisering"')]
+    count = len(bank.themes_by_id["data"].questions)
+    assert f"Bij {count} van de {count} vragen koos je ‘Weet ik niet’." in data
+    assert "telt als 0 punten" in data
+    # The other themes were answered: no such note there.
+    assert html.count("koos je ‘Weet ik niet’") == 1
 
 
 def test_strong_business_is_advised_trainings_not_a_traject(client, bank):
