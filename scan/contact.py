@@ -7,13 +7,34 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-#: Bump the version whenever the text changes: every lead stores the version it agreed to.
-CONSENT_VERSION = "2026-11-28"
+#: Bump the version whenever a text below changes: every lead stores the version it agreed to.
+#: 2026-11-28.2: the sentence names who receives the details (a werkplaats, or the national
+#: coordinator who passes them on); before, it said "de Digitale Werkplaats" for both.
+CONSENT_VERSION = "2026-11-28.2"
+#: Shown only when the recipient cannot be known (the database is down).
 CONSENT_TEXT = (
     "Ik geef toestemming dat de Digitale Werkplaats mijn contactgegevens en mijn scanresultaat "
     "gebruikt om contact met mij op te nemen over mijn vraag. Ik kan mijn gegevens altijd "
     "laten verwijderen."
 )
+_CONSENT_WERKPLAATS = (
+    "Ik geef toestemming dat {name} mijn contactgegevens en mijn scanresultaat gebruikt om "
+    "contact met mij op te nemen over mijn vraag. Ik kan mijn gegevens altijd laten verwijderen."
+)
+_CONSENT_NATIONAL = (
+    "Ik geef toestemming dat een landelijke coördinator van de Digitale Werkplaatsen mijn "
+    "contactgegevens en mijn scanresultaat doorstuurt naar een werkplaats, en dat die "
+    "werkplaats ze gebruikt om contact met mij op te nemen over mijn vraag. Ik kan mijn "
+    "gegevens altijd laten verwijderen."
+)
+
+
+def consent_text(werkplaats_name: str | None) -> str:
+    """Return the consent sentence naming who receives the details (None: national queue)."""
+    if werkplaats_name is None:
+        return _CONSENT_NATIONAL
+    return _CONSENT_WERKPLAATS.format(name=werkplaats_name)
+
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-.]+$")

@@ -26,7 +26,15 @@ def datetime_nl(moment: datetime | None) -> str:
     return local(moment).strftime("%d-%m-%Y %H:%M") if moment else "-"
 
 
+def period_nl(days: int) -> str:
+    """Say a number of days in plain Dutch: whole years as years ('2 jaar'), else days."""
+    if days >= 365 and days % 365 == 0:
+        return f"{days // 365} jaar"
+    return "1 dag" if days == 1 else f"{days} dagen"
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.jinja_env.filters["datum"] = date_nl
     app.jinja_env.filters["datumtijd"] = datetime_nl
+    app.jinja_env.filters["periode"] = period_nl

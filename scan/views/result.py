@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 
 from ..charts import bar_chart
-from ..contact import clean_contact
+from ..contact import clean_contact, consent_text
 from ..db import get_session, read_connection
 from ..embedding import journey_url
 from ..forgery import FORM_TOKEN_ERROR, form_token_valid
@@ -87,7 +87,7 @@ def contact(token: str):
     except OperationalError:
         # The database is down: show what was typed again, ready to be sent once it is back.
         get_session().rollback()
-        page = _contact_page(token, form, None, form_error=DATABASE_DOWN)
+        page = _contact_page(token, form, None, form_error=DATABASE_DOWN, routed=False)
         return page, 503, {"Retry-After": "30"}
 
 
@@ -114,7 +114,12 @@ def _contact(token: str, form):
     return _contact_page(token, form, werkplaats, conflict, form_error), status
 
 
-def _contact_page(token: str, form, werkplaats, conflict: bool = False, form_error=None) -> str:
+def _contact_page(
+    token: str, form, werkplaats, conflict: bool = False, form_error=None, routed: bool = True
+) -> str:
+    # The consent names who receives the details; `routed` is False when that is unknown.
+    if routed:
+        form.consent.label.text = consent_text(werkplaats.name if werkplaats else None)
     fields = contact_views(form)
     return render_template(
         "result/contact.html",

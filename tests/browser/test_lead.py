@@ -16,7 +16,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from scan.contact import CONSENT_TEXT, CONSENT_VERSION
+from scan.contact import CONSENT_VERSION, consent_text
 from scan.db import database
 from scan.models import Lead, OutboxMail, Scan
 from tests.browser.test_keyboard import MAX_TABS, active, check_focus_indicator
@@ -118,8 +118,9 @@ def fill_contact(page, values: dict[str, str]) -> None:
         page.get_by_label(LABELS[name], exact=True).fill(value)
 
 
-def consent_box(page):
-    return page.get_by_role("checkbox", name=CONSENT_TEXT, exact=True)
+def consent_box(page, werkplaats: str | None = "MKB Werkplaats Utrecht"):
+    """The consent checkbox, whose label names who receives the details (POSTCODE: Utrecht)."""
+    return page.get_by_role("checkbox", name=consent_text(werkplaats), exact=True)
 
 
 def assert_confirmation(page, journey, token: str) -> None:

@@ -67,6 +67,8 @@ def test_web_lead_is_stored_with_consent_and_mailed(mail_app, smtp, bank):
     assert 'type="checkbox" id="consent" name="consent" value="ja"' in form
     assert 'id="consent" name="consent" value="ja" checked' not in form  # not pre-ticked
     assert 'autocomplete="email"' in form and 'autocomplete="organization"' in form
+    # The consent names who gets the details: the werkplaats the scan was routed to.
+    assert "Ik geef toestemming dat MKB Werkplaats Utrecht mijn contactgegevens" in form
     response = client.post(f"/scan/{token}/contact", data={**CONTACT, "consent": "ja"})
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/scan/{token}/contact/verstuurd")
@@ -189,6 +191,10 @@ def test_lead_without_postcode_waits_in_the_national_queue(client, bank):
     body = {"answers": answers_for(bank, lowest_answer), "profile": valid_profile(bank, None)}
     created = client.post("/api/v1/scans", json=body).get_json()
     assert created["werkplaats"] is None
+    # On the web form the consent says a coordinator passes the details on to a werkplaats.
+    form = client.get(f"/scan/{created['token']}/contact").get_data(as_text=True)
+    assert "dat een landelijke coördinator van de Digitale Werkplaatsen mijn" in form
+    assert "doorstuurt naar een werkplaats" in form
     response = client.post(
         f"/api/v1/scans/{created['token']}/lead", json={**CONTACT, "consent": True}
     )
@@ -275,7 +281,12 @@ def test_purge_applies_each_retention_period(app, client, bank):
 
 def test_privacy_page_states_the_retention(client, app):
     html = client.get("/privacy").get_data(as_text=True)
-    assert f"{app.config['LEAD_RETENTION_DAYS']} dagen" in html
+    for setting in ("LEAD_RETENTION_DAYS", "SCAN_RETENTION_DAYS", "DRAFT_RETENTION_DAYS"):
+        days = app.config[setting]
+        # Whole years in years (B1): 730 days reads "2 jaar".
+        said = f"{days // 365} jaar" if days % 365 == 0 else f"{days} dagen"
+        assert f" {said}" in html, setting
+    assert "Autoriteit" in html  # where to complain
     assert "IP-adres" in html and "Verwijder mijn gegevens" in html
     assert re.search(r"GeoNames", html)
 

@@ -131,6 +131,10 @@ def test_result_pages_follow_the_lead_and_the_werkplaats(apps, bank):
     assert "Vraag de werkplaats om contact" not in after
     framed = _same_page(apps, f"/embed{path}")
     assert 'class="embedded"' in framed
+    # In the frame, links open a new tab, and each says so to screen readers.
+    new_tab = re.findall(r'<a [^>]*target="_blank"[^>]*>(.*?)</a>', framed, flags=re.S)
+    assert len(new_tab) >= 4
+    assert all("(opent in een nieuw tabblad)" in text for text in new_tab), new_tab
     assert fresh.test_client().get(f"/scan/{token}/resultaat").status_code == 200
 
 
