@@ -34,6 +34,16 @@ MESSAGES = {
 }
 
 
+#: The staff area's own words where they differ: a medewerker follows links to leads.
+STAFF_MESSAGES = {
+    404: (
+        "Deze pagina bestaat niet",
+        "Deze aanvraag of pagina bestaat niet (meer), of hoort bij een andere werkplaats.",
+    ),
+}
+STAFF_PATH = "/medewerkers"
+
+
 def wants_json() -> bool:
     """Tell whether the request belongs to the JSON API."""
     return request.path.startswith("/api/")
@@ -44,12 +54,18 @@ def error_response(
 ):
     """Return a Dutch error page, or a JSON error document under /api/."""
     title, text = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    path = request.path
+    staff = path == STAFF_PATH or path.startswith(STAFF_PATH + "/")
+    if staff:
+        title, text = STAFF_MESSAGES.get(status, (title, text))
     # An exception may carry its own Dutch words (for example an expired staff form).
     title = getattr(exc, "dutch_title", title)
     text = getattr(exc, "dutch_text", text)
     if wants_json():
         return jsonify({"errors": api_errors or {"request": f"{title}. {text}"}}), status
-    return render_template("errors/error.html", title=title, text=text, status=status), status
+    # Staff pages keep their own layout and a way back to the leads.
+    template = "staff/error.html" if staff else "errors/error.html"
+    return render_template(template, title=title, text=text, status=status), status
 
 
 def init_app(app: Flask) -> None:

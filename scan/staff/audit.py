@@ -55,11 +55,15 @@ def record(
     return event
 
 
-def recent_events(action: str | None = None, lead_id: int | None = None) -> Select:
-    """Select audit events, newest first, optionally of one action or lead."""
+def recent_events(
+    action: str | None = None, lead_id: int | None = None, without: tuple[str, ...] = ()
+) -> Select:
+    """Select audit events, newest first, optionally of one action or lead, or `without` some."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action == action)
+    if without:
+        query = query.where(AuditEvent.action.not_in(without))
     if lead_id is not None:
         query = query.where(AuditEvent.lead_id == lead_id)
     return query

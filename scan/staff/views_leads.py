@@ -204,7 +204,11 @@ def _render_detail(
     notes = session.scalars(
         select(LeadNote).where(LeadNote.lead_id == lead.id).order_by(LeadNote.created_at)
     ).all()
-    history = session.scalars(recent_events(lead_id=lead.id).limit(50)).all()
+    # What was done to the lead; every opening of this page is a "lead.view" event, which
+    # drowned the rest. Those stay in the admins' log.
+    history = session.scalars(
+        recent_events(lead_id=lead.id, without=("lead.view",)).limit(50)
+    ).all()
     return render_template(
         "staff/lead.html",
         lead=lead,

@@ -134,3 +134,17 @@ def test_admin_sees_everything(app, two_werkplaatsen):
     _, _, theirs, queue, _ = two_werkplaatsen
     assert admin.get(f"/medewerkers/aanvragen/{theirs}").status_code == 200
     assert admin.get(f"/medewerkers/aanvragen/{queue}").status_code == 200
+
+
+def test_a_lead_out_of_reach_answers_a_staff_page_with_a_way_back(app, two_werkplaatsen):
+    client, _mine, theirs, _queue, _other = two_werkplaatsen
+    for path in (f"/medewerkers/aanvragen/{theirs}", "/medewerkers/bestaat-niet"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        html = response.get_data(as_text=True)
+        # The staff layout and words, not the ondernemer's "is de scan verwijderd".
+        assert "Digitale scan · medewerkers" in html, path
+        assert "hoort bij een andere werkplaats" in html and "scan verwijderd" not in html
+        assert 'href="/medewerkers/aanvragen">Naar de aanvragen</a>' in html
+    public = client.get("/scan/nietbestaand/resultaat").get_data(as_text=True)
+    assert "Naar de beginpagina van de scan" in public

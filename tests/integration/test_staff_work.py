@@ -33,6 +33,14 @@ def test_viewing_contact_details_is_audited(app):
     html = client.get(f"/medewerkers/aanvragen/{lead_id}").get_data(as_text=True)
     assert "ondernemer" in html and "Contactgegevens" in html
     assert ("lead.view", lead_id, {}) in audit_actions(app)
+    # The lead's history shows what was done to it, not every opening of the page.
+    page = f"/medewerkers/aanvragen/{lead_id}"
+    assert post_form(client, f"{page}/status", {"status": "intake"}, page).status_code == 303
+    again = client.get(f"/medewerkers/aanvragen/{lead_id}").get_data(as_text=True)
+    history = again[again.index('id="history-title"') :]
+    assert "status gewijzigd (Nieuw → Intake)" in history
+    assert "contactgegevens bekeken" not in history
+    assert [a for a, lead, _ in audit_actions(app) if lead == lead_id].count("lead.view") == 3
 
 
 def test_script_in_lead_fields_and_notes_is_escaped(app):
