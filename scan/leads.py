@@ -31,9 +31,20 @@ def existing_lead(scan: Scan, contact: Contact) -> Lead | None:
 
 
 def weakest_theme(result: dict[str, Any]) -> str | None:
-    """Return the theme with the lowest score in a stored result (ties: by theme id)."""
+    """Return the theme with the lowest score in a stored result.
+
+    Ties go to the theme the advice ranked first (the gap weighed by how much the ondernemer
+    cares about it), then by theme id; by id alone, equal scores always said the same theme.
+    """
     themes = result.get("themes", {})
-    return min(themes, key=lambda t: (themes[t]["score"], t)) if themes else None
+    if not themes:
+        return None
+    ranked = [advice["theme"] for advice in result.get("advice", [])]
+
+    def rank(theme_id: str) -> int:
+        return ranked.index(theme_id) if theme_id in ranked else len(ranked)
+
+    return min(themes, key=lambda t: (themes[t]["score"], rank(t), t))
 
 
 def search_text(contact: Contact) -> str:

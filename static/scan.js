@@ -13,6 +13,23 @@
       if (other !== box && (exclusive || other.hasAttribute("data-exclusive"))) other.checked = false;
     });
   });
+  // A link in the error summary goes to the first answer of the question; on its own the
+  // browser scrolls that answer to the top edge, with the question and its message above
+  // the screen. Show the whole question (fieldset or field) and put the focus in it.
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element ? event.target.closest(".error-summary a[href^='#']") : null;
+    var target = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+    if (!target) return;
+    event.preventDefault();
+    (target.closest(".question") || target).scrollIntoView({ block: "start" });
+    target.focus({ preventScroll: true });
+  });
+  // A framed page may not take the focus by itself (autofocus is blocked in a cross-site
+  // frame), so the error summary is focused from here when nothing else has the focus.
+  var summary = document.querySelector(".error-summary");
+  if (summary && (document.activeElement === null || document.activeElement === document.body)) {
+    summary.focus();
+  }
   // A printout shows why each advice was given, also where CSS cannot open <details>.
   window.addEventListener("beforeprint", function () {
     Array.prototype.forEach.call(document.querySelectorAll("details.why"), function (d) {

@@ -36,7 +36,7 @@ def dashboard():
         "staff/dashboard.html",
         stats=stats,
         scope=scope,
-        scope_name=names.get(scope, "Het hele netwerk") if scope else "Het hele netwerk",
+        scope_name=names.get(scope, "het hele netwerk") if scope else "het hele netwerk",
         werkplaatsen=werkplaatsen,
         national=NATIONAL,
         error=error,

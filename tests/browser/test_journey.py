@@ -236,3 +236,29 @@ def test_previous_step_keeps_answers(open_browsing, bank, journey, javascript):
         if item.type != "postcode":
             assert journey.checked_values(page, item.id) == [profile[item.id]]
     browsing.assert_private()
+
+
+def test_an_error_link_shows_the_whole_question(open_browsing, bank, journey):
+    """With JavaScript, a link in the error summary brings the question into view, not only
+    its first answer (the browser alone scrolls the answer to the top edge, question above)."""
+    browsing = open_browsing(viewport={"width": 1280, "height": 700})
+    page = browsing.page
+    start_scan(browsing, journey)
+    response = journey.submit(page, "Volgende stap")  # nothing answered
+    assert response.status == 422
+    summary = page.locator(".error-summary")
+    # The summary has the focus, so a keyboard or screen reader user starts there.
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    link = summary.get_by_role("link").first
+    target_id = link.get_attribute("href")[1:]
+    link.click()
+    focused = page.evaluate("document.activeElement.id")
+    assert focused == target_id
+    question = page.locator(f"#{target_id}").locator(
+        "xpath=ancestor::*[contains(@class,'question')][1]"
+    )
+    heading = question.locator(".question-text")
+    top = heading.evaluate("el => el.getBoundingClientRect().top")
+    assert 0 <= top < 700, f"the question's text is out of view (top {top})"
+    assert question.locator(".field-error").is_visible()
+    browsing.assert_private()
