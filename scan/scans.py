@@ -166,6 +166,18 @@ def complete_draft(
     connection.execute(_update_scan(tuple(sorted(row))), {"scan_id": scan.id, **row})
 
 
+def change_postcode(session: Session, scan: Scan, pc4: str) -> None:
+    """Store a completed scan's new PC4 and route it again (only before a lead was sent).
+
+    Scores and advice do not depend on the postcode, so the frozen result stays as it is.
+    """
+    werkplaats, found = route_pc4(session.connection(), pc4)
+    scan.profile = {**scan.profile, "postcode": pc4}
+    scan.werkplaats_id = werkplaats.id if werkplaats else None
+    scan.distance_km = found.distance_km if found else None
+    scan.updated_at = utcnow()
+
+
 def result_snapshot(score: ScanScore, advice: Advice) -> dict[str, Any]:
     """Return the stored form of a result: numbers and ids, the reasons as shown; no texts."""
     return {

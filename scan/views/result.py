@@ -12,11 +12,12 @@ from ..embedding import journey_url
 from ..forgery import FORM_TOKEN_ERROR, form_token_valid
 from ..forms import build_contact_form
 from ..leads import LeadConflict
+from ..postcode import PostcodeError, parse_pc4
 from ..results import present_result, werkplaats_view
 from ..scan_reads import ScanRecord, read_result
-from ..scans import next_step
+from ..scans import change_postcode, next_step
 from . import current_bank, current_catalogue, scan_or_404, scan_record_or_404
-from .fields import contact_views
+from .fields import InputView, contact_views
 from .fragments import as_page, cached_render, request_key
 from .leads import store_lead
 from .public import DATABASE_DOWN
@@ -128,6 +129,64 @@ def _contact_page(
         conflict=conflict,
         form_error=form_error,
         werkplaats=werkplaats,
+        token=token,
+    )
+
+
+@bp.route("/scan/<token>/postcode", methods=["GET", "POST"])
+def postcode(token: str):
+    """Add or correct the postcode after the result, so the scan finds its werkplaats."""
+    typed = request.form.get("postcode", "") if request.method == "POST" else ""
+    try:
+        return _postcode(token, typed)
+    except OperationalError:
+        # The database is down: show what was typed again, ready to be sent once it is back.
+        get_session().rollback()
+        page = _postcode_page(token, typed, None, form_error=DATABASE_DOWN)
+        return page, 503, {"Retry-After": "30"}
+
+
+def _postcode(token: str, typed: str):
+    scan, redirect_response = _completed_scan_or_redirect(token)
+    if redirect_response:
+        return redirect_response
+    result_url = journey_url("result.result", token=token)
+    if scan.lead is not None:  # the request went out with the old postcode: ask the werkplaats
+        return redirect(result_url, code=303)
+    if request.method == "GET":
+        return _postcode_page(token, scan.profile.get("postcode") or "", None)
+    if not form_token_valid(token):
+        return _postcode_page(token, typed, None, form_error=FORM_TOKEN_ERROR), 400
+    try:
+        if not typed.strip():
+            raise PostcodeError("Vul de postcode van je bedrijf in, zoals 1234 AB.")
+        pc4 = parse_pc4(typed)
+    except PostcodeError as error:
+        return _postcode_page(token, typed, str(error)), 422
+    session = get_session()
+    change_postcode(session, scan, pc4)
+    session.commit()
+    return redirect(result_url + "#werkplaats", code=303)
+
+
+def _postcode_page(token: str, typed: str, error: str | None, form_error=None) -> str:
+    field = InputView(
+        name="postcode",
+        label="Postcode van je bedrijf",
+        kind="text",
+        autocomplete="postal-code",
+        inputmode="",
+        hint="Bijvoorbeeld 1234 AB. We bewaren alleen de vier cijfers.",
+        value=typed,
+        checked=False,
+        error=error,
+        required=True,
+    )
+    return render_template(
+        "result/postcode.html",
+        field=field,
+        errors=[field] if error else [],
+        form_error=form_error,
         token=token,
     )
 

@@ -200,6 +200,14 @@ def test_contact_erase_and_privacy_pages(open_browsing, live_server, journey, ax
     page = browsing.page
     base = browsing.server.url
     with axe_reports() as reports:
+        response = page.goto(f"{base}/scan/{token}/postcode")
+        assert response is not None and response.status == 200
+        reports.append(axe_violations(page, "postcode page"))
+        page.get_by_label("Postcode van je bedrijf", exact=True).fill("0123")
+        assert journey.submit(page, "Zoek mijn werkplaats").status == 422
+        assert page.get_by_role("alert").is_visible()
+        reports.append(axe_violations(page, "postcode page with an error"))
+
         response = page.goto(f"{base}/scan/{token}/contact")
         assert response is not None and response.status == 200
         reports.append(axe_violations(page, "contact page"))

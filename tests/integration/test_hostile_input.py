@@ -12,6 +12,7 @@ from scan.config import PROJECT_ROOT
 from scan.content import load_bank
 from scan.scans import step_ids
 from tests.journey import start_scan, step_formdata
+from tests.strategies import answers_for, lowest_answer, valid_profile
 
 BANK = load_bank(PROJECT_ROOT / "vragen")
 QUESTION_IDS = list(BANK.questions_by_id)
@@ -120,6 +121,18 @@ def test_web_steps_never_answer_5xx(client, step, data):
         target = response.headers["Location"].rsplit("/", 1)[-1]
         # Only a complete page moves on; "back" goes to the step before.
         assert target in (*steps[: steps.index(step) + 2], "resultaat")
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(typed=st.one_of(st.text(max_size=40), st.from_regex(r"[0-9]{4} ?[A-Za-z]{0,2}")))
+def test_the_postcode_page_never_answers_5xx(client, typed):
+    body = {"answers": answers_for(BANK, lowest_answer), "profile": valid_profile(BANK, None)}
+    token = client.post("/api/v1/scans", json=body).get_json()["token"]
+    response = client.post(f"/scan/{token}/postcode", data={"postcode": typed})
+    # 400: a NUL character in the generated text, refused before anything else.
+    assert response.status_code in (303, 400, 422), response.get_data(as_text=True)[:500]
 
 
 staff_values = st.one_of(

@@ -131,3 +131,49 @@ def test_malformed_postcodes_are_refused_in_dutch(client, bank, postcode):
     assert response.status_code == 422
     message = response.get_json()["errors"]["profile.postcode"]
     assert re.search(r"postcode|letters", message, re.IGNORECASE)
+
+
+def test_a_postcode_can_be_added_after_the_result_until_contact_is_asked(client, bank):
+    document = scan_via_api(client, bank, postcode=None)
+    token = document["token"]
+    result = f"/scan/{token}/resultaat"
+    page = f"/scan/{token}/postcode"
+    assert f'href="{page}">Vul alsnog je postcode in</a>' in client.get(result).get_data(
+        as_text=True
+    )
+    form = client.get(page).get_data(as_text=True)
+    assert 'autocomplete="postal-code"' in form
+
+    # A wrong postcode: a Dutch message, what was typed stays in the field.
+    wrong = client.post(page, data={"postcode": "0123 AB"})
+    assert wrong.status_code == 422
+    html = wrong.get_data(as_text=True)
+    assert "begint niet met een 0" in html and 'value="0123 AB"' in html
+    empty = client.post(page, data={"postcode": " "})
+    assert empty.status_code == 422 and "Vul de postcode van je bedrijf in" in empty.get_data(
+        as_text=True
+    )
+    # Without the page's form token nothing is stored, and the postcode comes back.
+    forged = client.post(page, data={"postcode": "3511 AB", "form_token": ""})
+    assert forged.status_code == 400 and 'value="3511 AB"' in forged.get_data(as_text=True)
+
+    done = client.post(page, data={"postcode": "3511 ab"})
+    assert done.status_code == 303 and done.headers["Location"] == f"{result}#werkplaats"
+    routed = client.get(f"/api/v1/scans/{token}").get_json()
+    assert routed["werkplaats"]["id"] == "utrecht"
+    assert routed["scores"] == document["scores"] and routed["advice"] == document["advice"]
+    html = client.get(result).get_data(as_text=True)
+    assert "MKB Werkplaats Utrecht" in html and "Pas je postcode aan" in html
+
+    # Once the request went to a werkplaats, the postcode stays: the page leads back.
+    contact = {"name": "Sanne Bos", "company": "Bos Bloemen", "email": "sanne@bos.test"}
+    contact["consent"] = True
+    assert client.post(f"/api/v1/scans/{token}/lead", json=contact).status_code == 201
+    assert client.get(page).headers["Location"] == result
+    assert "Pas je postcode aan" not in client.get(result).get_data(as_text=True)
+
+
+def test_the_postcode_page_of_an_unfinished_or_unknown_scan(client):
+    draft = client.post("/scan").headers["Location"].split("/")[-2]
+    assert client.get(f"/scan/{draft}/postcode").status_code == 303
+    assert client.get(f"/scan/{'x' * 43}/postcode").status_code == 404
