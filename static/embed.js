@@ -46,7 +46,9 @@
     }
   });
   window.addEventListener("resize", function () {
-    if (iframe.contentWindow) {
+    // Only once the scan has said hello: before that the frame still shows about:blank, and
+    // a message for the scan's origin would only put an error in the partner's console.
+    if (pages > 0 && iframe.contentWindow) {
       iframe.contentWindow.postMessage({ type: "digitale-scan:measure" }, scanOrigin);
     }
   });
