@@ -59,7 +59,7 @@ def werkplaats(werkplaats_id: str | None = None):
                 werkplaats_id=target.id,
             )
             session.commit()
-            return redirect(url_for(".werkplaatsen"), code=303)
+            return redirect(url_for(".werkplaatsen", opgeslagen=target.name), code=303)
     form = request.form if request.method == "POST" else _werkplaats_form(existing)
     return render_template(
         "staff/admin_werkplaats.html", werkplaats=existing, form=form, errors=errors
@@ -143,7 +143,7 @@ def user(user_id: int | None = None):
                     role=target.role,
                 )
                 session.commit()
-                return redirect(url_for(".users"), code=303)
+                return redirect(url_for(".users", opgeslagen=target.email), code=303)
     form = request.form if request.method == "POST" else _user_form(existing)
     return render_template(
         "staff/admin_user.html",

@@ -262,8 +262,11 @@ def test_admin_manages_accounts_and_the_last_admin_stays(app):
         },
     )
     assert ok.status_code == 303
+    # The list says what was saved.
+    confirmed = admin.get(ok.headers["Location"]).get_data(as_text=True)
+    assert "Het account van nieuwe@werkplaats.test is opgeslagen." in confirmed
     users = admin.get("/medewerkers/beheer/accounts").get_data(as_text=True)
-    assert "nieuwe@werkplaats.test" in users
+    assert "nieuwe@werkplaats.test" in users and "is opgeslagen" not in users
     own_id = int(
         re.search(
             rf'href="/medewerkers/beheer/accounts/(\d+)">{re.escape(admin_email)}', users
