@@ -64,7 +64,7 @@ def _level_case(column):
 
 def _week_label(day: date) -> str:
     year, week, _ = day.isocalendar()
-    return f"{year}-w{week:02d}"
+    return f"week {week} ({year})"
 
 
 def statistics(session: Session, bank: Bank, scope: str | None, now: datetime) -> Statistics:

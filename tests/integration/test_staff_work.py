@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import zipfile
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -192,6 +192,9 @@ def test_dashboard_reports_the_programme_terms(app):
     assert figure("Geholpen in een intensief traject") == "1"
     assert figure("kvk") == "5"
     assert html.count('<svg class="chart"') == 3
+    # This week's row, in words: the five scans were completed just now.
+    year, week, _ = datetime.now(UTC).date().isocalendar()
+    assert figure(f"week {week} \\({year}\\)") == "5"
 
 
 def test_admin_adds_a_werkplaats_whose_claims_route_new_scans(app, bank):
