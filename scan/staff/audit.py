@@ -8,6 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from .models import AuditEvent, StaffUser
+from .workflow import STATUSES
 
 #: What each action code means, for the pages that show the log.
 ACTION_LABELS = {
@@ -30,6 +31,36 @@ ACTION_LABELS = {
 def action_label(action: str) -> str:
     """Return the Dutch description of an audit action (the code itself if unknown)."""
     return ACTION_LABELS.get(action, action)
+
+
+#: Dutch names of the detail keys that events store.
+DETAIL_NAMES = {
+    "format": "formaat",
+    "rows": "rijen",
+    "filters": "filters",
+    "account": "account",
+    "role": "rol",
+    "code": "code",
+    "reason": "reden",
+}
+
+
+def describe_detail(action: str, detail: dict[str, Any], werkplaats_names: dict[str, str]) -> str:
+    """Say an event's details in Dutch, with names instead of codes ("Nieuw → Intake")."""
+    parts = []
+    if "old" in detail or "new" in detail:
+        if action == "lead.status":
+            names, nothing = STATUSES, "-"
+        else:  # a reassignment: werkplaats ids; none is the national queue
+            names, nothing = werkplaats_names, "landelijke wachtrij"
+        old, new = detail.get("old"), detail.get("new")
+        parts.append(
+            f"{names.get(old, old) if old else nothing} → {names.get(new, new) if new else nothing}"
+        )
+    for key, value in detail.items():
+        if key not in ("old", "new"):
+            parts.append(f"{DETAIL_NAMES.get(key, key)}: {value}")
+    return "; ".join(parts)
 
 
 def record(

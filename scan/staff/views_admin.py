@@ -186,7 +186,12 @@ def unlock(user_id: int):
 def audit():
     """Show the newest audit events, optionally of one action."""
     action = request.args.get("actie", "")[:40] or None
-    events = get_session().scalars(recent_events(action).limit(AUDIT_PAGE)).all()
+    session = get_session()
+    events = session.scalars(recent_events(action).limit(AUDIT_PAGE)).all()
     return render_template(
-        "staff/admin_audit.html", events=events, action=action or "", action_labels=ACTION_LABELS
+        "staff/admin_audit.html",
+        events=events,
+        action=action or "",
+        action_labels=ACTION_LABELS,
+        werkplaats_names={w.id: w.name for w in session.scalars(all_werkplaatsen())},
     )

@@ -11,7 +11,7 @@ from werkzeug.exceptions import BadRequest
 
 from ..db import get_session, read_connection
 from ..models import utcnow
-from .audit import action_label
+from .audit import action_label, describe_detail
 from .auth import StaffIdentity, csrf_token, csrf_valid, resume_session
 
 COOKIE_PATH = "/medewerkers"
@@ -80,6 +80,7 @@ def init_blueprint(bp: Blueprint) -> None:
             "staff_user": current_user(),
             "form_token": form_token,
             "action_label": action_label,
+            "describe_detail": describe_detail,
         }
     )
 
