@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 #: Bump the version whenever a text below changes: every lead stores the version it agreed to.
-#: 2026-11-28.2: the sentence names who receives the details (a werkplaats, or the national
-#: coordinator who passes them on); before, it said "de Digitale Werkplaats" for both.
+#: 2026-11-28.2: the sentence names who receives the details (a werkplaats, which may pass the
+#: request on to another, or the national coordinator who passes it on); before, it said
+#: "de Digitale Werkplaats" for both.
 CONSENT_VERSION = "2026-11-28.2"
 #: Shown only when the recipient cannot be known (the database is down).
 CONSENT_TEXT = (
@@ -19,7 +20,9 @@ CONSENT_TEXT = (
 )
 _CONSENT_WERKPLAATS = (
     "Ik geef toestemming dat {name} mijn contactgegevens en mijn scanresultaat gebruikt om "
-    "contact met mij op te nemen over mijn vraag. Ik kan mijn gegevens altijd laten verwijderen."
+    "contact met mij op te nemen over mijn vraag. Past een andere Digitale Werkplaats beter, "
+    "dan mag {name} mijn vraag daarheen doorsturen. Ik kan mijn gegevens altijd laten "
+    "verwijderen."
 )
 _CONSENT_NATIONAL = (
     "Ik geef toestemming dat een landelijke coördinator van de Digitale Werkplaatsen mijn "
@@ -27,6 +30,10 @@ _CONSENT_NATIONAL = (
     "werkplaats ze gebruikt om contact met mij op te nemen over mijn vraag. Ik kan mijn "
     "gegevens altijd laten verwijderen."
 )
+
+
+#: What the form says the consent was given for when the scan has no werkplaats.
+NATIONAL = "landelijk"
 
 
 def consent_text(werkplaats_name: str | None) -> str:

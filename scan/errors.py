@@ -40,6 +40,15 @@ STAFF_MESSAGES = {
         "Deze pagina bestaat niet",
         "Deze aanvraag of pagina bestaat niet (meer), of hoort bij een andere werkplaats.",
     ),
+    500: (
+        "Er ging iets mis bij ons",
+        "Wat je net verstuurde, is misschien niet opgeslagen. Kijk het na en probeer het opnieuw.",
+    ),
+    503: (
+        "De database is even niet bereikbaar",
+        "Wat je net verstuurde, is misschien niet opgeslagen. Kijk het over een minuut na en "
+        "probeer het dan opnieuw.",
+    ),
 }
 STAFF_PATH = "/medewerkers"
 

@@ -166,16 +166,37 @@ def complete_draft(
     connection.execute(_update_scan(tuple(sorted(row))), {"scan_id": scan.id, **row})
 
 
-def change_postcode(session: Session, scan: Scan, pc4: str) -> None:
-    """Store a completed scan's new PC4 and route it again (only before a lead was sent).
+def lock_scan(session: Session, scan: Scan) -> None:
+    """Hold the scan against other writers until commit, and read it afresh.
+
+    An UPDATE that changes nothing still takes the row's lock on PostgreSQL and the write
+    lock on SQLite; what is read after it is what the last commit left. A lead (which takes
+    its werkplaats from the scan) and a postcode change (which must not happen after a
+    lead) each take it first, so one of them waits for the other.
+    """
+    session.execute(
+        update(Scan)
+        .where(Scan.id == scan.id)
+        .values(updated_at=Scan.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(scan)
+
+
+def change_postcode(session: Session, scan: Scan, pc4: str) -> bool:
+    """Store a completed scan's new PC4 and route it again; False if it has a lead by now.
 
     Scores and advice do not depend on the postcode, so the frozen result stays as it is.
     """
+    lock_scan(session, scan)
+    if scan.lead is not None:  # sent meanwhile, with the old werkplaats: leave it so
+        return False
     werkplaats, found = route_pc4(session.connection(), pc4)
     scan.profile = {**scan.profile, "postcode": pc4}
     scan.werkplaats_id = werkplaats.id if werkplaats else None
     scan.distance_km = found.distance_km if found else None
     scan.updated_at = utcnow()
+    return True
 
 
 def result_snapshot(score: ScanScore, advice: Advice) -> dict[str, Any]:

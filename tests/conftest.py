@@ -67,6 +67,7 @@ def _reset(app) -> None:
 
 
 SCAN_FORM = re.compile(r"^(?:https?://[^/]+)?(?:/embed)?/scan/([^/]+)/")
+CONSENT_FOR = re.compile(r'name="consent_for" value="([^"]*)"')
 
 
 class JourneyClient(FlaskClient):
@@ -81,7 +82,13 @@ class JourneyClient(FlaskClient):
         if match and (data is None or (isinstance(data, dict) and "form_token" not in data)):
             with self.application.test_request_context():
                 token = issue_form_token(match.group(1))
-            kwargs["data"] = {**(data or {}), "form_token": token}
+            kwargs["data"] = data = {**(data or {}), "form_token": token}
+        if url.endswith("/contact") and isinstance(data, dict) and "consent_for" not in data:
+            # Whom the page's consent named, as the browser would send it from the page.
+            page = super().get(url).get_data(as_text=True)
+            named = CONSENT_FOR.search(page)
+            if named:
+                kwargs["data"] = {**data, "consent_for": named.group(1)}
         return super().post(url, *args, **kwargs)
 
 

@@ -28,7 +28,9 @@ AUDIT_PAGE = 100
 def werkplaatsen():
     """List every werkplaats."""
     rows = get_session().scalars(all_werkplaatsen()).all()
-    return render_template("staff/admin_werkplaatsen.html", werkplaatsen=rows)
+    # Named only if the id is a werkplaats: a link cannot put words of its own on the page.
+    saved = next((w.name for w in rows if w.id == request.args.get("opgeslagen")), None)
+    return render_template("staff/admin_werkplaatsen.html", werkplaatsen=rows, saved=saved)
 
 
 @bp.route("/werkplaatsen/nieuw", methods=["GET", "POST"])
@@ -59,7 +61,7 @@ def werkplaats(werkplaats_id: str | None = None):
                 werkplaats_id=target.id,
             )
             session.commit()
-            return redirect(url_for(".werkplaatsen", opgeslagen=target.name), code=303)
+            return redirect(url_for(".werkplaatsen", opgeslagen=target.id), code=303)
     form = request.form if request.method == "POST" else _werkplaats_form(existing)
     return render_template(
         "staff/admin_werkplaats.html", werkplaats=existing, form=form, errors=errors
@@ -91,8 +93,12 @@ def users():
     """List the staff accounts with their werkplaats and whether they are locked."""
     rows = get_session().scalars(select(StaffUser).order_by(StaffUser.email)).all()
     now = utcnow()
+    saved_id = request.args.get("opgeslagen", type=int)
     return render_template(
-        "staff/admin_users.html", users=rows, locked={u.id for u in rows if is_locked(u, now)}
+        "staff/admin_users.html",
+        users=rows,
+        locked={u.id for u in rows if is_locked(u, now)},
+        saved=next((u.email for u in rows if u.id == saved_id), None),
     )
 
 
@@ -143,7 +149,7 @@ def user(user_id: int | None = None):
                     role=target.role,
                 )
                 session.commit()
-                return redirect(url_for(".users", opgeslagen=target.email), code=303)
+                return redirect(url_for(".users", opgeslagen=target.id), code=303)
     form = request.form if request.method == "POST" else _user_form(existing)
     return render_template(
         "staff/admin_user.html",

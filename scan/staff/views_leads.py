@@ -118,6 +118,9 @@ def _inbox_context(user: StaffIdentity) -> dict:
         "theme_titles": {t.id: t.title for t in current_bank().themes},
         "national": NATIONAL,
         "page_size": PAGE_SIZE,
+        # After forwarding a lead: named only if the id is a werkplaats, so a link someone
+        # else made cannot put words of its own on the page.
+        "forwarded_to": {w.id: w.name for w in werkplaatsen}.get(request.args.get("doorgestuurd")),
     }
 
 
@@ -319,5 +322,5 @@ def reassign(lead_id: int):
     session.commit()
     # A medewerker hands the lead out of their own sight; show where it went.
     if lead_for(session, user, found.id) is None:
-        return redirect(url_for(".inbox", doorgestuurd=werkplaats.name), code=303)
+        return redirect(url_for(".inbox", doorgestuurd=werkplaats.id), code=303)
     return redirect(url_for(".lead", lead_id=found.id), code=303)

@@ -13,6 +13,7 @@ from ..leads import LeadConflict, add_lead, existing_lead, queue_notification
 from ..mail import send_pending
 from ..models import Lead, Scan
 from ..results import present_result
+from ..scans import lock_scan
 from . import current_bank, current_catalogue, scan_or_404
 
 logger = logging.getLogger("scan.leads")
@@ -29,6 +30,11 @@ def store_lead(scan: Scan, contact: Contact) -> tuple[Lead, bool]:
     if lead is not None:
         return lead, False
     try:
+        # The werkplaats is read under the scan's lock: a postcode change cannot slip between.
+        lock_scan(session, scan)
+        lead = existing_lead(scan, contact)
+        if lead is not None:
+            return lead, False
         lead = add_lead(session, scan, contact)
     except IntegrityError:
         # Another request stored this scan's lead between our check and our insert.

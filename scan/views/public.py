@@ -119,8 +119,11 @@ def start():
 @bp.get("/scan")
 def start_link():
     """A bookmarked or shared start address: the scan starts from the landing page."""
-    # Only a POST creates a draft (no draft rows for crawlers); a GET is sent to the start.
-    return redirect(journey_url("public.landing"), code=303)
+    # Only a POST creates a draft (no draft rows for crawlers); a GET is sent to the start,
+    # with the partner and the embedding page it named, so neither is lost on the way.
+    args = request.args
+    kept = {name: args[name] for name in ("partner", "origin") if args.get(name)}
+    return redirect(journey_url("public.landing", **kept), code=303)
 
 
 @bp.get("/scan/<token>")

@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 
 from ..charts import bar_chart
-from ..contact import clean_contact, consent_text
+from ..contact import NATIONAL, clean_contact, consent_text
 from ..db import get_session, read_connection
 from ..embedding import journey_url
 from ..forgery import FORM_TOKEN_ERROR, form_token_valid
@@ -23,6 +23,11 @@ from .leads import store_lead
 from .public import DATABASE_DOWN
 
 bp = Blueprint("result", __name__)
+
+CONSENT_CHANGED = (
+    "De werkplaats voor je postcode is veranderd. Lees de toestemming opnieuw en vink hem aan "
+    "als je akkoord bent."
+)
 
 #: Result pages each worker keeps rendered (about 21 KB each).
 RESULTS_KEPT = 512
@@ -88,7 +93,8 @@ def contact(token: str):
     except OperationalError:
         # The database is down: show what was typed again, ready to be sent once it is back.
         get_session().rollback()
-        page = _contact_page(token, form, None, form_error=DATABASE_DOWN, routed=False)
+        form.consent.data = False  # its text could not name the recipient: ticked anew later
+        page = _contact_page(token, form, None, form_error=DATABASE_DOWN)
         return page, 503, {"Retry-After": "30"}
 
 
@@ -102,24 +108,35 @@ def _contact(token: str, form):
     if request.method == "POST" and not form_token_valid(token):
         status, form_error = 400, FORM_TOKEN_ERROR
     elif request.method == "POST":
-        if form.validate():
+        if not form.validate():
+            status = 422
+        elif scan.lead is None and request.form.get("consent_for") != _recipient(scan):
+            # The consent ticked named someone else (the postcode changed in another tab, or
+            # the page was shown while the database was down): ask again, with the right name.
+            form.consent.data = False
+            form.consent.errors = [CONSENT_CHANGED]
+            status = 422
+        else:
             try:
                 store_lead(scan, clean_contact(form.data))
             except LeadConflict:
                 status, conflict = 409, True
             else:
                 return redirect(journey_url("result.contact_sent", token=token), code=303)
-        else:
-            status = 422
     werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
-    return _contact_page(token, form, werkplaats, conflict, form_error), status
+    return _contact_page(token, form, werkplaats, conflict, form_error, _recipient(scan)), status
+
+
+def _recipient(scan) -> str:
+    """Who the consent on the contact page names: the werkplaats id, or the national queue."""
+    return scan.werkplaats_id or NATIONAL
 
 
 def _contact_page(
-    token: str, form, werkplaats, conflict: bool = False, form_error=None, routed: bool = True
+    token: str, form, werkplaats, conflict=False, form_error=None, recipient: str | None = None
 ) -> str:
-    # The consent names who receives the details; `routed` is False when that is unknown.
-    if routed:
+    # The consent names who receives the details; no `recipient`: unknown (database down).
+    if recipient is not None:
         form.consent.label.text = consent_text(werkplaats.name if werkplaats else None)
     fields = contact_views(form)
     return render_template(
@@ -130,6 +147,7 @@ def _contact_page(
         form_error=form_error,
         werkplaats=werkplaats,
         token=token,
+        consent_for=recipient or "",
     )
 
 
@@ -164,9 +182,9 @@ def _postcode(token: str, typed: str):
     except PostcodeError as error:
         return _postcode_page(token, typed, str(error)), 422
     session = get_session()
-    change_postcode(session, scan, pc4)
+    changed = change_postcode(session, scan, pc4)
     session.commit()
-    return redirect(result_url + "#werkplaats", code=303)
+    return redirect(result_url + ("#werkplaats" if changed else ""), code=303)
 
 
 def _postcode_page(token: str, typed: str, error: str | None, form_error=None) -> str:
@@ -213,6 +231,10 @@ def erase(token: str):
             "result/erase.html",
             token=token,
             has_lead=scan.lead is not None,
+            # Who got the request by e-mail: the lead's werkplaats (None: the coordinator).
+            werkplaats_name=scan.lead.werkplaats.name
+            if scan.lead is not None and scan.lead.werkplaats is not None
+            else None,
             form_error=FORM_TOKEN_ERROR if status == 400 else None,
         ), status
     session = get_session()

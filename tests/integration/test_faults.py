@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from scan.db import database
+from scan.staff.web import session_cookie_name
 from tests.journey import start_scan, step_formdata
 from tests.strategies import best_answer
 
@@ -55,6 +56,28 @@ def test_contact_posted_while_the_database_is_down_keeps_what_was_typed(down_app
     assert response.status_code == 503 and response.headers["Retry-After"]
     html = response.get_data(as_text=True)
     assert 'value="Noor Bloemen"' in html and 'value="noor@bloemen.test"' in html
+    # The consent is ticked again on a page that can name who receives the details.
+    assert 'name="consent" value="ja" checked' not in html
+
+
+def test_postcode_posted_while_the_database_is_down_keeps_it(down_app):
+    response = down_app.test_client().post(
+        "/scan/" + "t" * 43 + "/postcode", data={"postcode": "3511 AB"}
+    )
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert 'value="3511 AB"' in response.get_data(as_text=True)
+
+
+def test_staff_pages_say_what_a_503_means_for_staff(down_app):
+    client = down_app.test_client()
+    with down_app.test_request_context():
+        cookie = session_cookie_name()
+    # Checking a session cookie needs the database.
+    client.set_cookie(cookie, "een-sessie", domain="scan.test", path="/medewerkers")
+    response = client.get("/medewerkers/aanvragen")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    html = response.get_data(as_text=True)
+    assert "misschien niet opgeslagen" in html and "Je antwoorden zijn niet verloren" not in html
 
 
 def test_other_pages_answer_a_dutch_503_with_retry_after(down_app):

@@ -42,6 +42,9 @@ def test_landing_explains_the_scan_and_starts_with_a_post(client, bank):
         response = client.get(f"{prefix}/scan")
         assert response.status_code == 303
         assert response.headers["Location"] == f"{prefix}/"
+    # The partner and the embedding page come along.
+    response = client.get("/embed/scan?partner=kvk&origin=https://www.kvk.nl")
+    assert response.headers["Location"] == "/embed/?partner=kvk&origin=https://www.kvk.nl"
 
 
 def test_get_requests_create_no_drafts(app, client):

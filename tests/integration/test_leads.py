@@ -232,6 +232,8 @@ def test_erase_from_the_result_page_removes_scan_lead_and_mail(client, bank):
     assert f'href="/scan/{token}/verwijderen"' in result_html
     confirm = client.get(f"/scan/{token}/verwijderen").get_data(as_text=True)
     assert "contactgegevens" in confirm
+    # Who may still have the request by e-mail, by name.
+    assert "MKB Werkplaats Utrecht\n  kreeg je vraag mogelijk al per e-mail" in confirm
     response = client.post(f"/scan/{token}/verwijderen")
     assert response.status_code == 303 and response.headers["Location"].endswith("/verwijderd")
     assert client.get(f"/scan/{token}/resultaat").status_code == 404
@@ -381,3 +383,41 @@ def test_contact_and_erase_need_the_form_token(client, bank):
     )
     assert count(client.application, Lead) == 0
     assert client.get(f"/scan/{token}/resultaat").status_code == 200
+
+
+def test_consent_given_for_another_werkplaats_is_asked_again(client, bank):
+    token = complete_scan(client, bank)  # 3511 AB: Utrecht
+    url = f"/scan/{token}/contact"
+    form = client.get(url).get_data(as_text=True)
+    assert 'name="consent_for" value="utrecht"' in form
+    # In another tab the postcode changes to Groningen; then the first form is sent.
+    assert client.post(f"/scan/{token}/postcode", data={"postcode": "9712 AB"}).status_code == 303
+    stale = client.post(url, data={**CONTACT, "consent": "ja", "consent_for": "utrecht"})
+    assert stale.status_code == 422
+    html = stale.get_data(as_text=True)
+    assert "De werkplaats voor je postcode is veranderd" in html
+    assert "Ik geef toestemming dat Werkplaats Online Ondernemen mijn" in html
+    assert 'name="consent" value="ja" checked' not in html  # to be ticked again, knowingly
+    assert 'value="Bakkerij De Korenschoof"' in html  # the rest of the form is kept
+    assert count(client.application, Lead) == 0
+    sent = client.post(url, data={**CONTACT, "consent": "ja", "consent_for": "groningen-woo"})
+    assert sent.status_code == 303
+    assert the_lead(client.application).werkplaats_id == "groningen-woo"
+
+
+def test_a_postcode_change_after_a_lead_changes_nothing(app, client, bank):
+    from scan.scans import change_postcode
+
+    token = complete_scan(client, bank)  # Utrecht
+    assert client.post(f"/scan/{token}/contact", data={**CONTACT, "consent": "ja"}).status_code == (
+        303
+    )
+    # As if the postcode page had checked "no lead yet" just before the lead was stored.
+    with database(app).sessions() as session:
+        scan = session.scalar(select(Scan).where(Scan.token == token))
+        assert change_postcode(session, scan, "9712") is False
+        session.commit()
+    with database(app).sessions() as session:
+        scan = session.scalar(select(Scan).where(Scan.token == token))
+        assert scan.werkplaats_id == "utrecht" and scan.profile["postcode"] == "3511"
+        assert scan.lead.werkplaats_id == "utrecht"

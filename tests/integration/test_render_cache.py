@@ -110,7 +110,7 @@ def test_result_pages_follow_the_lead_and_the_werkplaats(apps, bank):
     path = f"/scan/{token}/resultaat"
     before = _same_page(apps, path)
     assert "Neem contact met mij op" in before
-    assert '<a href="#werkplaats">Vraag de werkplaats om contact</a>' in before  # under the route
+    assert '<a href="#werkplaats">Vraag om contact</a>' in before  # under the route
     assert "MKB Werkplaats Utrecht" in before  # 3511 AB routes to Utrecht
     with database(kept).sessions() as session:
         session.execute(
@@ -119,6 +119,14 @@ def test_result_pages_follow_the_lead_and_the_werkplaats(apps, bank):
         session.commit()
     renamed = _same_page(apps, path)
     assert "Werkplaats Dom" in renamed and "MKB Werkplaats Utrecht" not in renamed
+    # A new postcode, sent from inside a partner's frame: the kept page follows the new route.
+    moved = client.post(f"/embed/scan/{token}/postcode", data={"postcode": "9712 AB"})
+    assert moved.headers["Location"] == f"/embed{path}#werkplaats"
+    rerouted = _same_page(apps, path)
+    assert "Werkplaats Online Ondernemen" in rerouted and "Werkplaats Dom" not in rerouted
+    back = client.post(f"/scan/{token}/postcode", data={"postcode": "3511 AB"})
+    assert back.status_code == 303
+    assert "Werkplaats Dom" in _same_page(apps, path)
     contact = {
         "name": "Anna de Vries",
         "company": "Bakkerij De Vries",
@@ -128,7 +136,7 @@ def test_result_pages_follow_the_lead_and_the_werkplaats(apps, bank):
     assert client.post(f"/scan/{token}/contact", data=contact).status_code == 303
     after = _same_page(apps, path)
     assert "Je hebt om contact gevraagd" in after and "Neem contact met mij op" not in after
-    assert "Vraag de werkplaats om contact" not in after
+    assert '<a href="#werkplaats">Vraag om contact</a>' not in after
     framed = _same_page(apps, f"/embed{path}")
     assert 'class="embedded"' in framed
     # In the frame, links open a new tab, and each says so to screen readers.

@@ -37,7 +37,7 @@ def test_result_page_shows_chart_advice_route_and_werkplaats(client, bank):
     # One traject at a time (adviezen/regels.yaml), named in the route text.
     [traject] = [item for item in document["advice"] if item["kind"] == "traject"]
     assert f"voor {bank.themes_by_id[traject['theme']].title.lower()}." in html
-    assert "hoogstens één traject" in html
+    assert "niet meer dan één traject" in html
     assert html.count("Waarom dit advies?") == len(document["advice"])
     for item in document["advice"]:
         assert item["title"] in html

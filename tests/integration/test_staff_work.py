@@ -6,12 +6,12 @@ import csv
 import io
 import re
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from scan.db import database
-from scan.models import Lead, Werkplaats, utcnow
+from scan.models import Lead, Scan, Werkplaats, utcnow
 from scan.staff.models import AuditEvent, LeadNote
 from tests.staff import csrf_from, make_lead, post_form, signed_in_client
 
@@ -112,6 +112,10 @@ def test_reassign_needs_a_reason_and_hands_the_lead_over(app):
         and "/medewerkers/aanvragen?doorgestuurd=" in done.headers["Location"]
     )
     assert lead_row(app, lead_id).werkplaats_id == "fryslan"
+    inbox = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "De aanvraag is doorgestuurd naar Digitale Werkplaats Fryslân." in inbox
+    spoofed = client.get("/medewerkers/aanvragen?doorgestuurd=Log+in+op+evil.example")
+    assert "is doorgestuurd" not in spoofed.get_data(as_text=True)
     assert client.get(url).status_code == 404  # out of the medewerker's sight now
     reassign = next(d for a, _, d in audit_actions(app) if a == "lead.reassign")
     assert reassign == {"old": "utrecht", "new": "fryslan", "reason": "Vestiging in Sneek"}
@@ -192,8 +196,10 @@ def test_dashboard_reports_the_programme_terms(app):
     assert figure("Geholpen in een intensief traject") == "1"
     assert figure("kvk") == "5"
     assert html.count('<svg class="chart"') == 3
-    # This week's row, in words: the five scans were completed just now.
-    year, week, _ = datetime.now(UTC).date().isocalendar()
+    # The week of the five scans, in words (taken from a stored scan: no race with midnight).
+    with database(app).sessions() as session:
+        completed = session.scalar(select(Scan.completed_at).limit(1))
+    year, week, _ = completed.date().isocalendar()
     assert figure(f"week {week} \\({year}\\)") == "5"
 
 
@@ -268,6 +274,10 @@ def test_admin_manages_accounts_and_the_last_admin_stays(app):
     # The list says what was saved.
     confirmed = admin.get(ok.headers["Location"]).get_data(as_text=True)
     assert "Het account van nieuwe@werkplaats.test is opgeslagen." in confirmed
+    # The notice names a saved account only: a made-up link shows nothing.
+    for made_up in ("Log in op evil.example", "99999"):
+        spoofed = admin.get(f"/medewerkers/beheer/accounts?opgeslagen={made_up}")
+        assert "is opgeslagen" not in spoofed.get_data(as_text=True)
     users = admin.get("/medewerkers/beheer/accounts").get_data(as_text=True)
     assert "nieuwe@werkplaats.test" in users and "is opgeslagen" not in users
     own_id = int(
