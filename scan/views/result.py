@@ -24,9 +24,10 @@ from .public import DATABASE_DOWN
 
 bp = Blueprint("result", __name__)
 
+#: The ticked consent named someone else, or no one (the page was shown with the database down).
 CONSENT_CHANGED = (
-    "De werkplaats voor je postcode is veranderd. Lees de toestemming opnieuw en vink hem aan "
-    "als je akkoord bent."
+    "Lees de toestemming opnieuw: die noemt nu wie je vraag krijgt. Vink hem aan als je "
+    "akkoord bent."
 )
 
 #: Result pages each worker keeps rendered (about 21 KB each).

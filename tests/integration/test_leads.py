@@ -395,7 +395,7 @@ def test_consent_given_for_another_werkplaats_is_asked_again(client, bank):
     stale = client.post(url, data={**CONTACT, "consent": "ja", "consent_for": "utrecht"})
     assert stale.status_code == 422
     html = stale.get_data(as_text=True)
-    assert "De werkplaats voor je postcode is veranderd" in html
+    assert "Lees de toestemming opnieuw: die noemt nu wie je vraag krijgt." in html
     assert "Ik geef toestemming dat Werkplaats Online Ondernemen mijn" in html
     assert 'name="consent" value="ja" checked' not in html  # to be ticked again, knowingly
     assert 'value="Bakkerij De Korenschoof"' in html  # the rest of the form is kept
