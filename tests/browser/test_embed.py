@@ -788,3 +788,23 @@ def test_a_site_that_is_not_allowed_cannot_frame_the_scan(
         f"no CSP refusal naming the allowed origin on the console: {chromium.log.problems()}"
     )
     assert_private(chromium, site, site.other_url)
+
+
+def test_errors_inside_the_frame_take_the_focus(embed_site: EmbedSite, chromium: Chromium):
+    """Chromium blocks autofocus in a cross-site frame; scan.js focuses the error summary."""
+    site, page = embed_site, chromium.page
+    page.goto(site.partner_url + "/")
+    iframe = wait_until_embedded(page).first
+    frame = scan_frame(iframe, site)
+    iframe.scroll_into_view_if_needed()
+    navigate_in_frame(frame, lambda: frame.get_by_role("button", name="Start de scan").click())
+    with frame.expect_navigation(wait_until="load") as navigation:
+        frame.get_by_role("button", name="Volgende stap", exact=True).click()  # nothing answered
+    assert navigation.value is not None and navigation.value.status == 422
+    focused = "document.activeElement && document.activeElement.classList.contains('error-summary')"
+    for _ in range(40):
+        if frame.evaluate(focused):
+            break
+        page.wait_for_timeout(50)
+    assert frame.evaluate(focused), "the error summary in the frame does not have the focus"
+    assert page.evaluate("document.activeElement.tagName") == "IFRAME"
