@@ -421,3 +421,24 @@ def test_a_postcode_change_after_a_lead_changes_nothing(app, client, bank):
         scan = session.scalar(select(Scan).where(Scan.token == token))
         assert scan.werkplaats_id == "utrecht" and scan.profile["postcode"] == "3511"
         assert scan.lead.werkplaats_id == "utrecht"
+
+
+def test_a_postcode_change_sees_a_lead_stored_after_the_scan_was_read(app, client, bank):
+    from scan.contact import Contact
+    from scan.leads import add_lead
+    from scan.scans import change_postcode
+
+    token = complete_scan(client, bank)  # Utrecht
+    db = database(app)
+    with db.sessions() as mine, db.sessions() as theirs:
+        scan = mine.scalar(select(Scan).where(Scan.token == token))
+        assert scan.lead is None  # read and remembered: no lead yet
+        # Meanwhile the contact form stores the lead, in another request.
+        other = theirs.scalar(select(Scan).where(Scan.token == token))
+        add_lead(theirs, other, Contact("Sanne", "Bos Bloemen", "s@bos.test", None, None, None))
+        theirs.commit()
+        assert change_postcode(mine, scan, "9712") is False  # read afresh under the lock
+        mine.commit()
+    with db.sessions() as session:
+        stored = session.scalar(select(Scan).where(Scan.token == token))
+        assert stored.werkplaats_id == stored.lead.werkplaats_id == "utrecht"
