@@ -32,10 +32,6 @@ _CONSENT_NATIONAL = (
 )
 
 
-#: What the form says the consent was given for when the scan has no werkplaats.
-NATIONAL = "landelijk"
-
-
 def consent_text(werkplaats_name: str | None) -> str:
     """Return the consent sentence naming who receives the details (None: national queue)."""
     if werkplaats_name is None:

@@ -7,6 +7,8 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .staff.web import COOKIE_PATH as STAFF_PATH  # the staff area's path, also its cookies'
+
 logger = logging.getLogger("scan.errors")
 
 MESSAGES = {
@@ -50,7 +52,6 @@ STAFF_MESSAGES = {
         "probeer het dan opnieuw.",
     ),
 }
-STAFF_PATH = "/medewerkers"
 
 
 def wants_json() -> bool:

@@ -20,6 +20,8 @@ from .routing import Route, Site, parse_claims, route
 from .scan_reads import WERKPLAATS_COLUMNS, WerkplaatsRecord, werkplaats_record
 
 SEED_FILE = "scan/data/werkplaatsen.yaml"
+#: Stands where a werkplaats id would, for leads without one (the national queue).
+NATIONAL = "landelijk"
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)]
 Url = Annotated[str, StringConstraints(pattern=r"^https://\S+$", max_length=500)]

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from ..content import THEME_IDS
 from ..models import Lead
+from ..werkplaatsen import NATIONAL as NATIONAL  # staff pages import it from here
 from .models import StaffUser
 from .workflow import STATUSES
 
 PAGE_SIZE = 25
-NATIONAL = "landelijk"
 PARTNER = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 

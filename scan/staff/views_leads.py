@@ -212,7 +212,7 @@ def _render_detail(
     history = session.scalars(
         recent_events(lead_id=lead.id, without=("lead.view",)).limit(50)
     ).all()
-    all_of_them = _werkplaatsen()
+    every_werkplaats = _werkplaatsen()
     return render_template(
         "staff/lead.html",
         lead=lead,
@@ -223,8 +223,8 @@ def _render_detail(
         history=history,
         statuses=STATUSES,
         next_statuses=allowed_next(lead.status),
-        werkplaatsen=[w for w in all_of_them if w.id != lead.werkplaats_id],
-        werkplaats_names={w.id: w.name for w in all_of_them},
+        werkplaatsen=[w for w in every_werkplaats if w.id != lead.werkplaats_id],
+        werkplaats_names={w.id: w.name for w in every_werkplaats},
         errors=errors or {},
         note=note,
         reason=reason,

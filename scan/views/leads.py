@@ -26,11 +26,9 @@ def store_lead(scan: Scan, contact: Contact) -> tuple[Lead, bool]:
     other details for a scan that already has a lead raise LeadConflict.
     """
     session = get_session()
-    lead = existing_lead(scan, contact)
-    if lead is not None:
-        return lead, False
     try:
-        # The werkplaats is read under the scan's lock: a postcode change cannot slip between.
+        # Read under the scan's lock: the werkplaats (a postcode change cannot slip between)
+        # and a lead that a repeat of this request (a double click) stored already.
         lock_scan(session, scan)
         lead = existing_lead(scan, contact)
         if lead is not None:

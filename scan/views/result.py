@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 
 from ..charts import bar_chart
-from ..contact import NATIONAL, clean_contact, consent_text
+from ..contact import clean_contact, consent_text
 from ..db import get_session, read_connection
 from ..embedding import journey_url
 from ..forgery import FORM_TOKEN_ERROR, form_token_valid
@@ -16,6 +16,7 @@ from ..postcode import PostcodeError, parse_pc4
 from ..results import present_result, werkplaats_view
 from ..scan_reads import ScanRecord, read_result
 from ..scans import change_postcode, next_step
+from ..werkplaatsen import NATIONAL
 from . import current_bank, current_catalogue, scan_or_404, scan_record_or_404
 from .fields import InputView, contact_views
 from .fragments import as_page, cached_render, request_key
