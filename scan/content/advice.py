@@ -19,14 +19,22 @@ KINDS = ("training", "traject", "zelf-aan-de-slag")
 ThemeId = Literal["online-sales-marketing", "data", "automatisering"]
 
 
+AnswerMap = dict[str, tuple[str, ...]]
+
+
 @content
 class Applies:
-    """When an advice item fits: every condition given must hold; one matching answer is enough."""
+    """When an advice item fits: every condition given must hold.
+
+    `answers` are the answers it is for (one of them is enough); `unless` the answers that
+    rule it out (one of them is enough).
+    """
 
     levels: tuple[Literal[1, 2, 3, 4], ...] = ()
     min_score: int | None = Field(default=None, ge=0, le=100)
     max_score: int | None = Field(default=None, ge=0, le=100)
-    answers: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    answers: AnswerMap = Field(default_factory=dict)
+    unless: AnswerMap = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> Applies:
@@ -49,10 +57,42 @@ class AdviceHeader:
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=90)]
     kind: Literal["training", "traject", "zelf-aan-de-slag"]
     theme: ThemeId
+    #: Breaks ties between items that win as much: lower goes first. Unique in the catalogue.
+    priority: int = Field(ge=1, le=999)
     applies: Applies
+    #: The safety item (vragen/basisveiligheid.yaml) this item is the step for, if any.
+    safety: Slug | None = None
+    #: Only for firms of these sizes / sectors (profile option ids); empty: for all.
+    sizes: tuple[Slug, ...] = ()
+    sectors: tuple[Slug, ...] = ()
     duration: Text
     asks: Text
     delivers: Text
+
+    @model_validator(mode="after")
+    def _check(self) -> AdviceHeader:
+        if self.kind == "traject":
+            if not self.applies.levels:
+                raise ValueError("a traject needs 'applies.levels': the levels it is for")
+        elif not self.applies.answers:
+            raise ValueError(
+                f"an item of kind '{self.kind}' needs 'applies.answers': the answers it is for "
+                "(an item chosen by the score alone can contradict what was answered)"
+            )
+        if self.safety and (
+            self.kind == "traject"
+            or self.applies.levels
+            or self.applies.unless
+            or self.applies.min_score is not None
+            or self.applies.max_score is not None
+            or self.sizes
+            or self.sectors
+        ):
+            raise ValueError(
+                "a safety step applies on its answers alone: no traject, levels, scores, "
+                "unless, sizes or sectors (a risk is a risk for every firm)"
+            )
+        return self
 
 
 @content(arbitrary_types_allowed=True)
@@ -80,8 +120,14 @@ class Rules:
 
     traject: TrajectRule
     max_items: int = Field(ge=1, le=20)
+    #: Items other than safety steps at least, however many safety steps there are.
+    min_other_items: int = Field(ge=0, le=20)
+    #: Items other than safety steps at most per theme, so that one theme cannot fill the list.
+    max_items_per_theme: int = Field(ge=1, le=20)
     #: Items at most for a theme the ondernemer called not important (importance 0).
     max_items_unimportant_theme: int = Field(ge=0, le=20)
+    #: The theme each ambition points at: it goes first among items that win as much.
+    ambition_themes: dict[str, ThemeId] = Field(default_factory=dict)
 
 
 @content
@@ -107,6 +153,11 @@ class Catalogue:
     def item(self, item_id: str) -> AdviceItem | None:
         """Return an item by id, or None if it no longer exists."""
         return self.items_by_id.get(item_id)
+
+    @cached_property
+    def safety_steps(self) -> dict[str, AdviceItem]:
+        """The step of each safety item, by the safety item's id."""
+        return {item.safety: item for item in self.items if item.safety}
 
 
 def split_front_matter(text: str) -> tuple[str, str] | None:
@@ -139,6 +190,8 @@ def load_catalogue(directory: Path, bank: Bank) -> Catalogue:
     if rules is not None:
         _check_rules(rules, bank, rules_label, problems)
     _check_coverage(items, prefix, problems)
+    _check_priorities(items, prefix, problems)
+    _check_safety_steps(items, bank, prefix, problems)
     if problems:
         raise ContentError(problems)
     assert rules is not None
@@ -168,25 +221,60 @@ def _load_item(path: Path, label: str, bank: Bank, problems: list[Problem]) -> A
         problems.append(Problem(label, "id", f"must equal the file name '{path.stem}'"))
     if not body.strip():
         problems.append(Problem(label, "body", "is empty: say what it is and how to start"))
-    theme_questions = {q.id: q for q in bank.themes_by_id[header.theme].questions}
-    for question_id, option_ids in header.applies.answers.items():
-        question = theme_questions.get(question_id)
-        if question is None:
-            problems.append(
-                Problem(label, f"applies.answers.{question_id}", "no such question in this theme")
-            )
-            continue
-        for option_id in option_ids:
-            if option_id not in question.options_by_id:
-                problems.append(
-                    Problem(
-                        label,
-                        f"applies.answers.{question_id}",
-                        f"'{option_id}' is not an option of this question",
-                    )
-                )
+    _check_answers(header, bank, label, problems)
+    for key, item_id in (("sizes", "size"), ("sectors", "sector")):
+        known = bank.profile_by_id[item_id].options_by_id
+        for value in getattr(header, key):
+            if value not in known:
+                problems.append(Problem(label, key, f"'{value}' is not an option of '{item_id}'"))
     header_fields = {f.name: getattr(header, f.name) for f in fields(header)}
     return AdviceItem(**header_fields, body_html=render_markdown(body))
+
+
+def _check_answers(header: AdviceHeader, bank: Bank, label: str, problems: list[Problem]) -> None:
+    """The answers an item names exist; the answers it is for are not the best one can give.
+
+    An item for the top answer of a ladder would advise what the firm already does. The
+    answers that rule an item out may come from any theme (an AI course is not for a firm
+    whose back-ups are unknown); the answers it is for come from its own theme.
+    """
+    own = {q.id for q in bank.themes_by_id[header.theme].questions}
+    for key in ("answers", "unless"):
+        for question_id, option_ids in getattr(header.applies, key).items():
+            field = f"applies.{key}.{question_id}"
+            question = bank.questions_by_id.get(question_id)
+            if question is None or not question.scored:
+                problems.append(Problem(label, field, "no such scored question"))
+                continue
+            if key == "answers" and question_id not in own:
+                problems.append(Problem(label, field, "no such question in this theme"))
+                continue
+            for option_id in option_ids:
+                option = question.options_by_id.get(option_id)
+                if option is None:
+                    problems.append(
+                        Problem(label, field, f"'{option_id}' is not an option of this question")
+                    )
+                elif key == "answers" and _at_the_top(question, option):
+                    problems.append(
+                        Problem(
+                            label,
+                            field,
+                            f"'{option_id}' is the top of the ladder: there is nothing to win",
+                        )
+                    )
+
+
+def _at_the_top(question, option) -> bool:
+    """Tell whether choosing this option leaves nothing to win on its question.
+
+    In a single question: the best option. In a multiple question an option worth points is
+    something the firm does, so advice cannot be for it; only the empty ones ("Geen van deze",
+    "Weet ik niet") can trigger.
+    """
+    if question.type == "single":
+        return option.points >= question.max_points
+    return option.points > 0
 
 
 def _check_rules(rules: Rules, bank: Bank, label: str, problems: list[Problem]) -> None:
@@ -197,16 +285,74 @@ def _check_rules(rules: Rules, bank: Bank, label: str, problems: list[Problem]) 
                 problems.append(
                     Problem(label, f"traject.{key}", f"'{value}' is not an option of '{item_id}'")
                 )
+    ambitions = bank.profile_by_id["ambition"].options_by_id
+    for ambition in rules.ambition_themes:
+        if ambition not in ambitions:
+            problems.append(
+                Problem(label, f"ambition_themes.{ambition}", "is not an option of 'ambition'")
+            )
 
 
 def _check_coverage(items: list[AdviceItem], prefix: str, problems: list[Problem]) -> None:
-    """Every theme needs a traject and advice at every level, or some results show nothing."""
+    """Every theme needs a traject, or a firm that needs one most is never offered it."""
     for theme in THEME_IDS:
         if not any(i.theme == theme and i.kind == "traject" for i in items):
             problems.append(Problem(prefix, theme, "has no advice of kind 'traject'"))
-        for level in (1, 2, 3, 4):
-            if not any(
-                i.theme == theme and (not i.applies.levels or level in i.applies.levels)
-                for i in items
-            ):
-                problems.append(Problem(prefix, theme, f"has no advice for level {level}"))
+
+
+def _check_priorities(items: list[AdviceItem], prefix: str, problems: list[Problem]) -> None:
+    """No two items share a priority, so ties never fall back on file names."""
+    seen: dict[int, str] = {}
+    for item in items:
+        if item.priority in seen:
+            problems.append(
+                Problem(
+                    f"{prefix}/{item.id}.md",
+                    "priority",
+                    f"{item.priority} is already the priority of {seen[item.priority]}",
+                )
+            )
+        else:
+            seen[item.priority] = item.id
+
+
+def _check_safety_steps(
+    items: list[AdviceItem], bank: Bank, prefix: str, problems: list[Problem]
+) -> None:
+    """Each safety item has one step, and that step applies on every answer not in order."""
+    steps: dict[str, list[AdviceItem]] = {}
+    for item in items:
+        if item.safety:
+            steps.setdefault(item.safety, []).append(item)
+    known = {s.id for s in bank.safety}
+    for safety_id, owners in steps.items():
+        if safety_id not in known:
+            for item in owners:
+                problems.append(
+                    Problem(f"{prefix}/{item.id}.md", "safety", f"no safety item '{safety_id}'")
+                )
+    for safety in bank.safety:
+        owners = steps.get(safety.id, [])
+        if len(owners) != 1:
+            names = ", ".join(i.id for i in owners) or "none"
+            problems.append(
+                Problem(
+                    f"{prefix}",
+                    f"safety.{safety.id}",
+                    f"needs exactly one advice item with 'safety: {safety.id}' (found {names})",
+                )
+            )
+            continue
+        item = owners[0]
+        question = bank.questions_by_id[safety.question]
+        needed = {o.id for o in question.options if o.id not in safety.ok}
+        given = set(item.applies.answers.get(safety.question, ()))
+        if given != needed:
+            problems.append(
+                Problem(
+                    f"{prefix}/{item.id}.md",
+                    f"applies.answers.{safety.question}",
+                    f"must be exactly the answers not in order for '{safety.id}': "
+                    f"{sorted(needed)}",
+                )
+            )

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from .model import THEME_IDS, Bank, BankHeader, ProfileFile, Theme, parse
+from .model import DONT_KNOW_ID, THEME_IDS, Bank, BankHeader, ProfileFile, SafetyFile, Theme, parse
 
 M = TypeVar("M")
 
@@ -113,13 +113,50 @@ def load_bank(directory: Path) -> Bank:
             problems.append(Problem(label(name), "id", f"must be '{theme_id}' in this file"))
         themes.append(theme)
     _check_unique_question_ids(themes, label, problems)
+    safety_label = label("basisveiligheid.yaml")
+    safety_data = read_yaml(directory / "basisveiligheid.yaml", safety_label, problems)
+    safety = validate(SafetyFile, safety_data, safety_label, problems)
+    if safety is not None:
+        _check_safety(safety, themes, safety_label, problems)
 
     if problems:
         raise ContentError(problems)
-    assert header is not None and profile is not None
+    assert header is not None and profile is not None and safety is not None
     return Bank(
-        version=header.version, minutes=header.minutes, profile=profile.items, themes=tuple(themes)
+        version=header.version,
+        minutes=header.minutes,
+        profile=profile.items,
+        themes=tuple(themes),
+        safety=safety.items,
     )
+
+
+def _check_safety(
+    safety: SafetyFile, themes: list[Theme], label: str, problems: list[Problem]
+) -> None:
+    """Each safety item reads a scored single question and names real answers as in order."""
+    questions = {q.id: q for theme in themes for q in theme.questions}
+    for index, item in enumerate(safety.items):
+        where = f"items[{index}]"
+        question = questions.get(item.question)
+        if question is None:
+            problems.append(Problem(label, f"{where}.question", "no such scored question"))
+            continue
+        if question.type != "single":
+            problems.append(
+                Problem(label, f"{where}.question", "must be a question of type 'single'")
+            )
+        for option_id in item.ok:
+            if option_id == DONT_KNOW_ID:
+                problems.append(
+                    Problem(label, f"{where}.ok", "'Weet ik niet' is unknown, never in order")
+                )
+            elif option_id not in question.options_by_id:
+                problems.append(
+                    Problem(label, f"{where}.ok", f"'{option_id}' is not an option of this question")
+                )
+        if all(o.dont_know or o.id in item.ok for o in question.options):
+            problems.append(Problem(label, f"{where}.ok", "leaves no answer that is a risk"))
 
 
 def _check_unique_question_ids(themes: list[Theme], label, problems: list[Problem]) -> None:

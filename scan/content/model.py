@@ -76,6 +76,8 @@ class Option:
     #: May not be chosen together with other options (multiple-choice only).
     exclusive: bool = False
     dont_know: bool = False
+    #: What this answer says the firm already does well, shown under "Dit gaat al goed".
+    strength: Text | None = None
 
 
 @content
@@ -107,12 +109,29 @@ class Question:
                 raise ValueError("'weight' belongs to the importance question only")
             if self.max_points <= 0:
                 raise ValueError("a scored question needs at least one option worth points")
+            self._check_strengths()
         else:
             if any(o.points for o in self.options):
                 raise ValueError("the importance question is not scored: remove 'points'")
             if any(o.weight is None for o in self.options if not o.dont_know):
                 raise ValueError("every option of the importance question needs a 'weight' (0-3)")
+            if any(o.strength for o in self.options):
+                raise ValueError("'strength' belongs to scored questions only")
         return self
+
+    def _check_strengths(self) -> None:
+        """A strength is said of an answer at or near the top of its ladder, nowhere else.
+
+        Near the top: in a single question the best option or the one just below it; in a
+        multiple question any option worth points (choosing it is doing that thing).
+        """
+        floor = self.max_points - 1 if self.type == "single" else 1
+        for option in self.options:
+            if option.strength and (option.points <= 0 or option.points < floor):
+                raise ValueError(
+                    f"option '{option.id}' has a 'strength' but is not at or near the top "
+                    f"of the ladder ({option.points} of {self.max_points} points)"
+                )
 
     @cached_property
     def max_points(self) -> int:
@@ -155,6 +174,12 @@ class Level:
     text: Text
 
 
+#: Words of the safety check (vragen/basisveiligheid.yaml). A level text describes a band of
+#: scores, and a high score can hide a missing back-up: so no level text speaks of these, and
+#: safety is said only by the safety list, item by item, from the answers.
+SAFETY_WORDS = ("back-up", "backup", "privacy", "avg", "veilig", "beveilig", "wachtwoord", "mfa")
+
+
 @content
 class Theme:
     """One of the three themes: its scored questions, importance question and level texts."""
@@ -179,6 +204,13 @@ class Theme:
         found = sorted(level.level for level in self.levels)
         if found != list(LEVELS):
             raise ValueError(f"levels must be exactly 1, 2, 3 and 4 once each, found {found}")
+        for level in self.levels:
+            words = [w for w in SAFETY_WORDS if w in level.text.lower()]
+            if words:
+                raise ValueError(
+                    f"level {level.level} speaks of safety ({', '.join(words)}): a level "
+                    "cannot know whether this firm's safety is in order; the safety list says it"
+                )
         return self
 
     @cached_property
@@ -272,13 +304,42 @@ class ProfileFile:
 
 
 @content
+class SafetyItem:
+    """One line of the safety check: a question, and the answers that are in order.
+
+    Every other answer is a risk, and "Weet ik niet" is unknown: never in order.
+    """
+
+    id: Slug
+    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    question: Slug
+    ok: tuple[Slug, ...] = Field(min_length=1)
+
+
+@content
+class SafetyFile:
+    """The contents of basisveiligheid.yaml."""
+
+    items: tuple[SafetyItem, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> SafetyFile:
+        ids = [item.id for item in self.items]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"item ids must be unique: {duplicates}")
+        return self
+
+
+@content
 class Bank:
-    """The whole question bank: version, profile items and the three themes in order."""
+    """The whole question bank: version, profile items, the three themes and the safety check."""
 
     version: str
     minutes: Minutes
     profile: tuple[ProfileItem, ...]
     themes: tuple[Theme, ...]
+    safety: tuple[SafetyItem, ...] = ()
 
     @cached_property
     def step_ids(self) -> tuple[str, ...]:
@@ -297,3 +358,8 @@ class Bank:
     def questions_by_id(self) -> dict[str, Question]:
         """Every question of every theme, the importance questions included."""
         return {q.id: q for t in self.themes for q in t.all_questions}
+
+    @cached_property
+    def theme_of_question(self) -> dict[str, Theme]:
+        """The theme of every scored question, by question id."""
+        return {q.id: t for t in self.themes for q in t.questions}
