@@ -1,43 +1,77 @@
 """Pure advice engine: scores + answers + profile -> ranked advice with its reasons.
 
-Every recommendation carries the reasons that triggered it (a score, a level, an answer), so
-the result page can say "waarom dit advies". An intensive traject is only recommended where
-adviezen/regels.yaml says so: an important theme at a low level, in a firm with people and
-weekly time to invest; and no more trajects at once than the rules allow (one), so that the
-advice asks no more weekly hours than the ondernemer said they have. A theme the ondernemer
-called not important gets at most a pointer, leaving the room to the themes that matter.
+How an item is chosen (adviezen/README.md says it for the people who write them):
+
+- An item of kind training or zelf-aan-de-slag applies when one of the answers it names was
+  given (`applies.answers`), none of the answers that rule it out was (`applies.unless`), and
+  the firm's size and sector are among the ones it is written for. No item is chosen by the
+  score alone: a score cannot tell whether someone posts weekly or never.
+- A safety step (an item with `safety:`) applies on every answer that is not in order,
+  "Weet ik niet" included; it is always shown and goes before all other advice, whatever the
+  theme's importance or the limits on the list. Safety is never averaged away.
+- An intensive traject applies at the levels it names, where adviezen/regels.yaml says a
+  traject fits (an important theme, weekly time); its answers are the theme's weakest ones.
+- Items are ranked by what they can win: the points lost on the answers that triggered them,
+  as a share of their theme, weighted by how important the theme is to the ondernemer. Among
+  equals the theme the ambition points at goes first, then the item's own `priority`.
+- The list is capped (regels.yaml): one traject at a time, a few items per theme, one for a
+  theme called not important, and a total that safety steps can exceed but never lose.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-from .content import Bank, Theme
+from .content import DONT_KNOW_ID, Bank, Theme
 from .content.advice import AdviceItem, Catalogue
+from .findings import SafetyCheck, Strength, safety_checks, strengths
 from .scoring import ScanScore, ThemeScore
 
 #: Used when the ondernemer answered "Weet ik niet" to the importance question.
 DEFAULT_IMPORTANCE = 1
+#: How many of a theme's weakest answers a traject names as its reason.
+TRAJECT_ANSWERS = 3
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """An answer that made an item apply: a question and the option chosen."""
+
+    question_id: str
+    answer: str
 
 
 @dataclass(frozen=True)
 class Recommendation:
-    """One advice item with why it was chosen."""
+    """One advice item, the answers that triggered it, why in words, and its rank from 1."""
 
     item: AdviceItem
+    because: tuple[Trigger, ...]
     reasons: tuple[str, ...]
-    priority: int
+    rank: int
 
 
 @dataclass(frozen=True)
 class Advice:
-    """The ranked advice and the recommended route (traject or trainingen)."""
+    """The ranked advice, the route (traject or trainingen), the safety check and strengths."""
 
     recommendations: tuple[Recommendation, ...]
     route: str  # "traject" or "training"
     traject_themes: tuple[str, ...]
+    safety: tuple[SafetyCheck, ...] = ()
+    strengths: tuple[Strength, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    item: AdviceItem
+    because: tuple[Trigger, ...]
+    win: Fraction  # score points on the triggering answers, weighted by importance
+    first_among_equals: bool  # the theme the ambition points at
 
 
 def importance(theme: Theme, answers: Mapping[str, Any]) -> int:
@@ -48,77 +82,167 @@ def importance(theme: Theme, answers: Mapping[str, Any]) -> int:
     return option.weight
 
 
-def _conditions_hold(item: AdviceItem, score: ThemeScore, answers: Mapping[str, Any]) -> bool:
-    """Tell whether every condition of the item holds (what _condition_reasons explains)."""
+def chosen_options(answer: Any) -> list[str]:
+    """Return the option ids of an answer, single or multiple."""
+    if isinstance(answer, list):
+        return answer
+    return [answer] if isinstance(answer, str) else []
+
+
+def _matches(conditions: Mapping[str, tuple[str, ...]], answers: Mapping[str, Any]):
+    """Yield a Trigger for each chosen answer that the conditions name, in their order."""
+    for question_id, option_ids in conditions.items():
+        for option_id in chosen_options(answers.get(question_id)):
+            if option_id in option_ids:
+                yield Trigger(question_id, option_id)
+
+
+def _score_conditions_hold(item: AdviceItem, score: ThemeScore) -> bool:
     applies = item.applies
     if applies.levels and score.level not in applies.levels:
         return False
     if applies.min_score is not None and score.score < applies.min_score:
         return False
-    if applies.max_score is not None and score.score > applies.max_score:
+    return applies.max_score is None or score.score <= applies.max_score
+
+
+def _fits_firm(item: AdviceItem, profile: Mapping[str, Any]) -> bool:
+    """Tell whether the item is written for this firm's size and sector."""
+    if item.sizes and profile.get("size") not in item.sizes:
         return False
-    if not applies.answers:
-        return True
-    for question_id, option_ids in applies.answers.items():
-        chosen = answers.get(question_id)
-        if isinstance(chosen, list):  # a multiple-choice answer: one matching option is enough
-            if not set(chosen).isdisjoint(option_ids):
-                return True
-        elif chosen in option_ids:
-            return True
-    return False
+    return not item.sectors or profile.get("sector") in item.sectors
 
 
-def _condition_reasons(
-    bank: Bank, item: AdviceItem, theme: Theme, score: ThemeScore, answers: Mapping[str, Any]
-) -> tuple[str, ...]:
-    """Explain an item whose conditions hold (see _conditions_hold): the score, the answers."""
-    applies = item.applies
-    reasons = []
-    if applies.levels or applies.min_score is not None or applies.max_score is not None:
-        level = theme.level(score.level)
-        reasons.append(
-            f"Je score voor {theme.title.lower()} is {score.score} van de 100 "
-            f"(niveau {score.level}: {level.name})."
-        )
-    for question_id, option_ids in applies.answers.items():
-        chosen = answers.get(question_id)
-        chosen_ids = chosen if isinstance(chosen, list) else [chosen]
-        question = bank.questions_by_id[question_id]
-        for option_id in option_ids:
-            if option_id in chosen_ids:
-                label = question.options_by_id[option_id].label
-                reasons.append(f"Bij '{question.text}' koos je '{label}'.")
-    return tuple(reasons)
+def _triggers(
+    item: AdviceItem, score: ThemeScore, answers: Mapping[str, Any], profile: Mapping[str, Any]
+) -> tuple[Trigger, ...] | None:
+    """Return the answers that make a training or step apply, or None when it does not."""
+    if not _fits_firm(item, profile) or not _score_conditions_hold(item, score):
+        return None
+    if any(True for _ in _matches(item.applies.unless, answers)):
+        return None
+    found = tuple(_matches(item.applies.answers, answers))
+    return found or None
 
 
-def traject_reasons(
-    bank: Bank,
+def weakest_answers(theme: Theme, score: ThemeScore, answers: Mapping[str, Any]):
+    """Return the theme's answers that lost the most points, as Triggers, worst first.
+
+    A multiple answer is named by its empty option ("Geen van deze", "Weet ik niet") when
+    chosen; a partial choice has no one option to quote and is left out.
+    """
+    found = []
+    for lost in score.costliest(len(score.questions)):
+        question = theme.questions_by_id[lost.question_id]
+        chosen = chosen_options(answers.get(lost.question_id))
+        if question.type == "single" and chosen:
+            found.append(Trigger(lost.question_id, chosen[0]))
+        elif len(chosen) == 1 and question.options_by_id[chosen[0]].points == 0:
+            found.append(Trigger(lost.question_id, chosen[0]))
+        if len(found) == TRAJECT_ANSWERS:
+            break
+    return tuple(found)
+
+
+def traject_fits(
     catalogue: Catalogue,
     theme: Theme,
     score: ThemeScore,
     answers: Mapping[str, Any],
     profile: Mapping[str, Any],
-) -> tuple[str, ...] | None:
-    """Return why an intensive traject fits this theme, or None when the rules say it does not."""
+) -> bool:
+    """Tell whether adviezen/regels.yaml allows an intensive traject for this theme."""
     rule = catalogue.rules.traject
-    weight = importance(theme, answers)
-    size, time = profile.get("size"), profile.get("time")
-    if (
-        score.level > rule.max_level
-        or weight < rule.min_importance
-        or size not in rule.sizes
-        or time not in rule.time
-    ):
-        return None
-    weight_label = theme.importance.options_by_id[answers[theme.importance.id]].label
-    size_label = bank.profile_by_id["size"].options_by_id[size].label
-    time_label = bank.profile_by_id["time"].options_by_id[time].label
     return (
-        f"Je vindt {theme.title.lower()} '{weight_label.lower()}' voor je bedrijf.",
-        f"Je bedrijf heeft mensen om mee te doen ({size_label.lower()}) en tijd: "
-        f"'{time_label.lower()}'.",
+        score.level <= rule.max_level
+        and importance(theme, answers) >= rule.min_importance
+        and profile.get("size") in rule.sizes
+        and profile.get("time") in rule.time
     )
+
+
+def _win(bank: Bank, scores: Mapping[str, ThemeScore], because: tuple[Trigger, ...]) -> Fraction:
+    """Return the score points the item can win: the points lost on its questions, each as a
+    share of its theme's maximum (so a question weighs as it does in the theme's score)."""
+    total = Fraction(0)
+    for question_id in dict.fromkeys(t.question_id for t in because):
+        theme_score = scores[bank.theme_of_question[question_id].id]
+        lost = theme_score.question(question_id).lost
+        total += Fraction(100 * lost, theme_score.max_points)
+    return total
+
+
+def _candidates(
+    bank: Bank,
+    catalogue: Catalogue,
+    scores: Mapping[str, ThemeScore],
+    answers: Mapping[str, Any],
+    profile: Mapping[str, Any],
+) -> list[_Candidate]:
+    ambition_theme = catalogue.rules.ambition_themes.get(profile.get("ambition") or "")
+    found = []
+    for theme in bank.themes:
+        score = scores[theme.id]
+        weight = 1 + importance(theme, answers)
+        for item in catalogue.items_by_theme.get(theme.id, ()):
+            if item.kind == "traject":
+                if not (
+                    _score_conditions_hold(item, score)
+                    and traject_fits(catalogue, theme, score, answers, profile)
+                ):
+                    continue
+                because = weakest_answers(theme, score, answers)
+            else:
+                triggered = _triggers(item, score, answers, profile)
+                if triggered is None:
+                    continue
+                because = triggered
+            win = _win(bank, scores, because) * weight
+            found.append(_Candidate(item, because, win, theme.id == ambition_theme))
+    return found
+
+
+def _rank_key(candidate: _Candidate) -> tuple[bool, Fraction, bool, int]:
+    """Safety first; then the most to win; the ambition's theme among equals; then priority."""
+    return (
+        candidate.item.safety is None,
+        -candidate.win,
+        not candidate.first_among_equals,
+        candidate.item.priority,
+    )
+
+
+def _select(
+    ranked: list[_Candidate], catalogue: Catalogue, bank: Bank, answers: Mapping[str, Any]
+) -> list[_Candidate]:
+    """Keep every safety step, then fill the list within the limits of regels.yaml."""
+    rules = catalogue.rules
+    chosen = [c for c in ranked if c.item.safety]
+    room = max(rules.max_items - len(chosen), rules.min_other_items)
+    per_theme: Counter[str] = Counter()
+    trajects = 0
+    for candidate in ranked:
+        item = candidate.item
+        if item.safety:
+            continue
+        if room == 0:
+            break
+        theme = bank.themes_by_id[item.theme]
+        cap = (
+            rules.max_items_unimportant_theme
+            if importance(theme, answers) == 0
+            else rules.max_items_per_theme
+        )
+        if per_theme[item.theme] >= cap:
+            continue
+        if item.kind == "traject":
+            if trajects >= rules.traject.max_at_once:
+                continue
+            trajects += 1
+        chosen.append(candidate)
+        per_theme[item.theme] += 1
+        room -= 1
+    return chosen
 
 
 def recommend(
@@ -128,90 +252,62 @@ def recommend(
     answers: Mapping[str, Any],
     profile: Mapping[str, Any],
 ) -> Advice:
-    """Rank the advice that fits this scan, with reasons, and choose the route."""
-    rules = catalogue.rules
-    candidates: list[Recommendation] = []
+    """Rank the advice that fits this scan, with the answers behind each item and the route."""
     scores = {theme_score.theme_id: theme_score for theme_score in score.themes}
-    caps: dict[str, int] = {}
-    for theme in bank.themes:
-        theme_score = scores[theme.id]
-        weight = importance(theme, answers)
-        if weight == 0:  # "niet belangrijk": a pointer at most, the room goes to other themes
-            caps[theme.id] = rules.max_items_unimportant_theme
-        # A bigger gap and a more important theme come first.
-        priority = (100 - theme_score.score) * (1 + weight)
-        for item in catalogue.items_by_theme.get(theme.id, ()):
-            if not _conditions_hold(item, theme_score, answers):
-                continue
-            extra: tuple[str, ...] | None = ()
-            if item.kind == "traject":
-                extra = traject_reasons(bank, catalogue, theme, theme_score, answers, profile)
-                if extra is None:
-                    continue
-            # For now only a traject's own reasons; _explained adds the conditions' reasons.
-            candidates.append(Recommendation(item, extra, priority))
-    candidates = _fewest_trajects(candidates, rules.traject.max_at_once)
-    # The conditions' reasons are written for the chosen items only: most candidates are not
-    # shown, and their sentences were a third of an API scan's advice time.
-    chosen = [
-        _explained(r, bank, scores, answers) for r in _interleave(candidates, rules.max_items, caps)
-    ]
-    traject_themes = tuple(r.item.theme for r in chosen if r.item.kind == "traject")
-    return Advice(tuple(chosen), "traject" if traject_themes else "training", traject_themes)
+    ranked = sorted(_candidates(bank, catalogue, scores, answers, profile), key=_rank_key)
+    chosen = _select(ranked, catalogue, bank, answers)
+    recommendations = tuple(
+        Recommendation(
+            c.item,
+            c.because,
+            explain(bank, catalogue, c.item, c.because, answers, profile),
+            rank,
+        )
+        for rank, c in enumerate(chosen, start=1)
+    )
+    traject_themes = tuple(r.item.theme for r in recommendations if r.item.kind == "traject")
+    return Advice(
+        recommendations,
+        "traject" if traject_themes else "training",
+        traject_themes,
+        safety_checks(bank, answers),
+        strengths(bank, answers),
+    )
 
 
-def _fewest_trajects(candidates: list[Recommendation], limit: int) -> list[Recommendation]:
-    """Keep the trajects of the `limit` most urgent themes, no more.
-
-    Each traject asks one to two hours every week for 10 to 20 weeks: three at once would be
-    advice the ondernemer cannot follow. The other themes keep their trainings and steps.
-    Ties go as in _interleave, so the traject kept is in the theme the list starts with.
-    """
-    trajects = [c for c in candidates if c.item.kind == "traject"]
-    ranked = sorted(trajects, key=lambda c: (-c.priority, c.item.theme))
-    dropped = {id(c) for c in ranked[limit:]}
-    return [c for c in candidates if id(c) not in dropped]
+def quote_answer(bank: Bank, trigger: Trigger) -> str:
+    """Say an answer in the ondernemer's own words: "Bij 'vraag' antwoordde je: 'antwoord'."""
+    question = bank.questions_by_id[trigger.question_id]
+    label = question.options_by_id[trigger.answer].label
+    return f"Bij ‘{question.text}’ antwoordde je: ‘{label}’."
 
 
-def _explained(
-    recommendation: Recommendation,
+def explain(
     bank: Bank,
-    scores: Mapping[str, ThemeScore],
+    catalogue: Catalogue,
+    item: AdviceItem,
+    because: tuple[Trigger, ...],
     answers: Mapping[str, Any],
-) -> Recommendation:
-    """Return the recommendation with the reasons of its conditions in front of its own."""
-    item = recommendation.item
+    profile: Mapping[str, Any],
+) -> tuple[str, ...]:
+    """Say why an item was chosen, quoting the answers that triggered it."""
+    reasons = [quote_answer(bank, trigger) for trigger in because]
     theme = bank.themes_by_id[item.theme]
-    reasons = _condition_reasons(bank, item, theme, scores[theme.id], answers)
-    return Recommendation(item, (*reasons, *recommendation.reasons), recommendation.priority)
-
-
-def _specificity(recommendation: Recommendation) -> tuple[int, int, str]:
-    """Order within a theme: a traject first, then advice triggered by the ondernemer's own
-    answers, then advice for the level; ties by id so the order is stable."""
-    item = recommendation.item
-    return (0 if item.kind == "traject" else 1, 0 if item.applies.answers else 1, item.id)
-
-
-def _interleave(
-    candidates: list[Recommendation], limit: int, caps: Mapping[str, int]
-) -> list[Recommendation]:
-    """Take the best item of each theme in turn, most urgent theme first, up to `limit`;
-    a theme in `caps` gives at most that many items."""
-    by_theme: dict[str, list[Recommendation]] = {}
-    for candidate in sorted(candidates, key=_specificity):
-        by_theme.setdefault(candidate.item.theme, []).append(candidate)
-    for theme_id, cap in caps.items():
-        if theme_id in by_theme:
-            del by_theme[theme_id][cap:]
-            if not by_theme[theme_id]:
-                del by_theme[theme_id]
-    themes = sorted(by_theme, key=lambda t: (-by_theme[t][0].priority, t))
-    chosen: list[Recommendation] = []
-    rank = 0
-    while len(chosen) < limit and any(rank < len(by_theme[t]) for t in themes):
-        for theme in themes:
-            if rank < len(by_theme[theme]) and len(chosen) < limit:
-                chosen.append(by_theme[theme][rank])
-        rank += 1
-    return chosen
+    if item.safety:
+        if any(t.answer == DONT_KNOW_ID for t in because):
+            reasons.append("Weet je het niet, dan is het niet zeker geregeld. Zoek het uit.")
+        reasons.append(
+            "Dit hoort bij de basisveiligheid: zo’n stap gaat voor alle andere adviezen."
+        )
+    if item.kind == "traject":
+        weight = theme.importance.options_by_id.get(answers.get(theme.importance.id, ""))
+        if weight is not None:
+            reasons.append(f"Je vindt {theme.title.lower()} ‘{weight.label.lower()}’.")
+        time = bank.profile_by_id["time"].options_by_id.get(profile.get("time") or "")
+        if time is not None:
+            reasons.append(f"Je hebt elke week tijd: ‘{time.label.lower()}’.")
+    ambition = profile.get("ambition") or ""
+    if not item.safety and catalogue.rules.ambition_themes.get(ambition) == item.theme:
+        label = bank.profile_by_id["ambition"].options_by_id[ambition].label
+        reasons.append(f"Je wilt vooral dit bereiken: ‘{label.lower()}’. Dit advies helpt daarbij.")
+    return tuple(reasons)

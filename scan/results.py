@@ -20,13 +20,41 @@ KIND_LABELS = {
 }
 
 
+#: Beyond this distance a werkplaats is not "in je buurt", and the result page says so.
+FAR_KM = 40
+
+#: The safety statuses in words, as the result page and the lead page show them.
+SAFETY_LABELS = {"ok": "In orde", "risk": "Risico", "unknown": "Onbekend"}
+
+
 @dataclass(frozen=True)
-class LostPoints:
-    """A question that cost points, in words."""
+class Gap:
+    """A question that cost the most points, with the answer given, in words."""
 
     question: str
-    lost: int
-    max_points: int
+    answer: str
+
+
+@dataclass(frozen=True)
+class SafetyView:
+    """One line of the safety check in words; `step` is the id of its advice, if shown."""
+
+    id: str
+    label: str
+    question: str
+    status: str
+    status_label: str
+    answer: str
+    step: str | None
+
+
+@dataclass(frozen=True)
+class StrengthView:
+    """Something the firm already does well: the question, its theme and the sentence."""
+
+    question_id: str
+    theme_id: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -39,7 +67,8 @@ class ThemeResult:
     level: int
     level_name: str
     level_text: str
-    costliest: tuple[LostPoints, ...]
+    gaps: tuple[Gap, ...]
+    strengths: tuple[str, ...]
     #: Scored questions of the theme, and how many of them were answered "Weet ik niet".
     questions: int = 0
     dont_know: int = 0
@@ -60,6 +89,8 @@ class AdviceView:
     delivers: str
     body_html: Markup
     reasons: tuple[str, ...]
+    rank: int
+    is_safety: bool
 
 
 @dataclass(frozen=True)
@@ -75,11 +106,27 @@ class WerkplaatsView:
     institutions: tuple[str, ...]
 
     @property
+    def is_far(self) -> bool:
+        """Tell whether the werkplaats is too far away to be called "in je buurt"."""
+        return self.distance_km is not None and self.distance_km > FAR_KM
+
+    @property
     def distance_text(self) -> str:
         """Say the distance the Dutch way: '12,3 km'."""
         if self.distance_km is None:
             return ""
         return f"{self.distance_km:.1f}".replace(".", ",") + " km"
+
+
+def werkplaats_heading(werkplaats: WerkplaatsView | None) -> str:
+    """Name the werkplaats block honestly: "in je buurt" only when it is."""
+    if werkplaats is None:
+        return "Hulp van een Digitale Werkplaats"
+    if werkplaats.is_far:
+        return "De dichtstbijzijnde werkplaats"
+    if werkplaats.distance_km is None:
+        return "Jouw Digitale Werkplaats"
+    return "De werkplaats bij jou in de buurt"
 
 
 @dataclass(frozen=True)
@@ -93,6 +140,19 @@ class Result:
     route: str
     traject_themes: tuple[str, ...]
     werkplaats: WerkplaatsView | None
+    #: None for a scan stored before the safety check existed: it has no list to show.
+    safety: tuple[SafetyView, ...] | None
+    strengths: tuple[StrengthView, ...]
+
+    @property
+    def first_step(self) -> AdviceView | None:
+        """The single most valuable step: the first of the ranked advice."""
+        return self.advice[0] if self.advice else None
+
+    @property
+    def safety_in_order(self) -> bool:
+        """Tell whether every safety item is in order (never for an unknown one)."""
+        return self.safety is not None and all(c.status == "ok" for c in self.safety)
 
     @property
     def traject_titles(self) -> str:
@@ -134,6 +194,57 @@ def _is_dont_know(answer: Any) -> bool:
     return answer == DONT_KNOW_ID or answer == [DONT_KNOW_ID]
 
 
+def answer_label(bank: Bank, question_id: str, answer: Any) -> str | None:
+    """Say a stored answer in words (options joined for a multiple question), None if gone."""
+    question = bank.questions_by_id.get(question_id)
+    if question is None:
+        return None
+    chosen = answer if isinstance(answer, list) else [answer]
+    labels = [question.options_by_id[o].label for o in chosen if o in question.options_by_id]
+    if not labels:
+        return "Geen van deze" if isinstance(answer, list) else None
+    return ", ".join(labels)
+
+
+def stored_strengths(bank: Bank, frozen: dict[str, Any]) -> tuple[StrengthView, ...]:
+    """The stored strengths with their current sentences; ones no longer in the bank go."""
+    found = []
+    for stored in frozen.get("strengths", []):
+        question = bank.questions_by_id.get(stored["question"])
+        option = question.options_by_id.get(stored["answer"]) if question else None
+        if option is not None and option.strength:
+            theme_id = bank.theme_of_question[question.id].id
+            found.append(StrengthView(question.id, theme_id, option.strength))
+    return tuple(found)
+
+
+def _safety(
+    bank: Bank, frozen: dict[str, Any], shown: dict[str, str]
+) -> tuple[SafetyView, ...] | None:
+    """The stored safety check in words; `shown` maps safety ids to the advice shown for them."""
+    if "safety" not in frozen:
+        return None
+    labels = {item.id: item.label for item in bank.safety}
+    views = []
+    for stored in frozen["safety"]:
+        label = labels.get(stored["id"])
+        answer = answer_label(bank, stored["question"], stored["answer"])
+        if label is None or answer is None:
+            continue  # an item or question removed from the bank since
+        views.append(
+            SafetyView(
+                stored["id"],
+                label,
+                stored["question"],
+                stored["status"],
+                SAFETY_LABELS[stored["status"]],
+                answer,
+                shown.get(stored["id"]),
+            )
+        )
+    return tuple(views)
+
+
 def present_result(
     scan: Scan | ScanRecord,
     bank: Bank,
@@ -147,16 +258,18 @@ def present_result(
     frozen = stored_result if stored_result is not None else getattr(scan, "result", None)
     assert frozen is not None
     answers = scan.answers or {}
+    strengths = stored_strengths(bank, frozen)
     themes = []
     for theme in bank.themes:
         stored = frozen["themes"][theme.id]
         level = theme.level(stored["level"])
-        costliest = tuple(
-            LostPoints(bank.questions_by_id[c["question"]].text, c["lost"], c["max"])
-            for c in stored["costliest"]
+        gaps = []
+        for costly in stored["costliest"]:
             # A question removed from a later bank version is left out rather than guessed.
-            if c["question"] in bank.questions_by_id
-        )
+            question = bank.questions_by_id.get(costly["question"])
+            answer = answer_label(bank, costly["question"], answers.get(costly["question"]))
+            if question is not None and answer is not None:
+                gaps.append(Gap(question.text, answer))
         themes.append(
             ThemeResult(
                 theme.id,
@@ -165,7 +278,8 @@ def present_result(
                 level.level,
                 level.name,
                 level.text,
-                costliest,
+                tuple(gaps),
+                tuple(s.text for s in strengths if s.theme_id == theme.id),
                 len(theme.questions),
                 sum(_is_dont_know(answers.get(q.id)) for q in theme.questions),
             )
@@ -185,8 +299,12 @@ def present_result(
                 item.delivers,
                 item.body_html,
                 tuple(stored["reasons"]),
+                len(advice) + 1,
+                item.safety is not None,
             )
         )
+    shown_ids = {a.id for a in advice}
+    shown = {i.safety: i.id for i in catalogue.items if i.safety and i.id in shown_ids}
     return Result(
         frozen["overall"],
         tuple(themes),
@@ -195,4 +313,6 @@ def present_result(
         frozen.get("route", "training"),
         tuple(frozen.get("traject_themes", [])),
         werkplaats_view(scan.werkplaats, scan.distance_km),
+        _safety(bank, frozen, shown),
+        strengths,
     )

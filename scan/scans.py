@@ -200,16 +200,27 @@ def change_postcode(session: Session, scan: Scan, pc4: str) -> bool:
 
 
 def result_snapshot(score: ScanScore, advice: Advice) -> dict[str, Any]:
-    """Return the stored form of a result: numbers and ids, the reasons as shown; no texts."""
+    """Return the stored form of a result: numbers and ids, the reasons as shown; no texts.
+
+    The result is frozen here: a later question bank or advice file changes the words a
+    stored result is shown with, never which safety status, strengths or advice it has.
+    """
     return {
         "route": advice.route,
         "traject_themes": list(advice.traject_themes),
+        "safety": [
+            {"id": c.id, "question": c.question_id, "answer": c.answer, "status": c.status}
+            for c in advice.safety
+        ],
+        "strengths": [{"question": s.question_id, "answer": s.answer} for s in advice.strengths],
         "advice": [
             {
                 "id": r.item.id,
                 "kind": r.item.kind,
                 "theme": r.item.theme,
                 "reasons": list(r.reasons),
+                "because": [{"question": t.question_id, "answer": t.answer} for t in r.because],
+                "priority": r.rank,
             }
             for r in advice.recommendations
         ],

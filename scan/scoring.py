@@ -44,6 +44,10 @@ class ThemeScore:
     max_points: int
     questions: tuple[QuestionScore, ...]
 
+    def question(self, question_id: str) -> QuestionScore:
+        """Return the score of one of the theme's questions."""
+        return next(q for q in self.questions if q.question_id == question_id)
+
     def costliest(self, limit: int = 3) -> tuple[QuestionScore, ...]:
         """Return the questions that lost the most points, worst first, in bank order on ties."""
         losing = [q for q in self.questions if q.lost > 0]

@@ -352,7 +352,6 @@ def _check_safety_steps(
                 Problem(
                     f"{prefix}/{item.id}.md",
                     f"applies.answers.{safety.question}",
-                    f"must be exactly the answers not in order for '{safety.id}': "
-                    f"{sorted(needed)}",
+                    f"must be exactly the answers not in order for '{safety.id}': {sorted(needed)}",
                 )
             )

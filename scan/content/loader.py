@@ -116,7 +116,9 @@ def load_bank(directory: Path) -> Bank:
     safety_label = label("basisveiligheid.yaml")
     safety_data = read_yaml(directory / "basisveiligheid.yaml", safety_label, problems)
     safety = validate(SafetyFile, safety_data, safety_label, problems)
-    if safety is not None:
+    # With a broken theme file its questions are unknown: checking the safety items against
+    # them would only repeat that file's problem under another name.
+    if safety is not None and len(themes) == len(THEME_IDS):
         _check_safety(safety, themes, safety_label, problems)
 
     if problems:
@@ -153,7 +155,9 @@ def _check_safety(
                 )
             elif option_id not in question.options_by_id:
                 problems.append(
-                    Problem(label, f"{where}.ok", f"'{option_id}' is not an option of this question")
+                    Problem(
+                        label, f"{where}.ok", f"'{option_id}' is not an option of this question"
+                    )
                 )
         if all(o.dont_know or o.id in item.ok for o in question.options):
             problems.append(Problem(label, f"{where}.ok", "leaves no answer that is a risk"))

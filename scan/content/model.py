@@ -219,6 +219,11 @@ class Theme:
         return (*self.questions, self.importance)
 
     @cached_property
+    def questions_by_id(self) -> dict[str, Question]:
+        """The scored questions by id."""
+        return {q.id: q for q in self.questions}
+
+    @cached_property
     def levels_by_number(self) -> dict[int, Level]:
         """The levels by their number 1-4."""
         return {level.level: level for level in self.levels}

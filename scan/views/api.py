@@ -14,7 +14,7 @@ from ..contact import validate_contact
 from ..content import Bank
 from ..db import get_session, read_connection, write_connection
 from ..leads import LeadConflict
-from ..results import WerkplaatsView, advice_still_offered, werkplaats_view
+from ..results import WerkplaatsView, advice_still_offered, stored_strengths, werkplaats_view
 from ..scan_reads import ScanRecord, read_result
 from ..scans import store_submission
 from ..views import current_bank, current_catalogue, scan_or_404, scan_record_or_404
@@ -96,8 +96,21 @@ def result_document(scan: ScanRecord, stored_result: dict[str, Any], bank: Bank)
             "kind": item.kind,
             "theme": item.theme,
             "reasons": list(stored["reasons"]),
+            "because": list(stored.get("because", [])),
+            "priority": rank,
         }
-        for item, stored in advice_still_offered(catalogue, stored_result.get("advice", []))
+        for rank, (item, stored) in enumerate(
+            advice_still_offered(catalogue, stored_result.get("advice", [])), start=1
+        )
+    ]
+    labels = {item.id: item.label for item in bank.safety}
+    safety = [
+        {"id": c["id"], "label": labels[c["id"]], "status": c["status"], "question": c["question"]}
+        for c in stored_result.get("safety", [])
+        if c["id"] in labels
+    ]
+    strengths = [
+        {"question": s.question_id, "text": s.text} for s in stored_strengths(bank, stored_result)
     ]
     return {
         "token": scan.token,
@@ -106,6 +119,8 @@ def result_document(scan: ScanRecord, stored_result: dict[str, Any], bank: Bank)
         "scores": {"overall": stored_result["overall"], "themes": themes},
         "werkplaats": werkplaats_document(werkplaats_view(scan.werkplaats, scan.distance_km)),
         "route": stored_result.get("route", "training"),
+        "safety": safety,
+        "strengths": strengths,
         "advice": advice,
     }
 

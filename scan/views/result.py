@@ -13,7 +13,7 @@ from ..forgery import FORM_TOKEN_ERROR, form_token_valid
 from ..forms import build_contact_form
 from ..leads import LeadConflict
 from ..postcode import PostcodeError, parse_pc4
-from ..results import present_result, werkplaats_view
+from ..results import present_result, werkplaats_heading, werkplaats_view
 from ..scan_reads import ScanRecord, read_result
 from ..scans import change_postcode, next_step
 from ..werkplaatsen import NATIONAL
@@ -33,8 +33,6 @@ CONSENT_CHANGED = (
 
 #: Result pages each worker keeps rendered (about 21 KB each).
 RESULTS_KEPT = 512
-#: Beyond this distance the result page says plainly that the werkplaats is not close by.
-FAR_KM = 40
 
 
 def _completed_scan_or_redirect(token: str):
@@ -77,7 +75,8 @@ def _result_context(scan: ScanRecord) -> dict:
         chart=bar_chart([(t.title, t.score) for t in result.themes]),
         rules=current_catalogue().rules.traject,
         werkplaats=werkplaats,
-        far=bool(werkplaats and (werkplaats.distance_km or 0) > FAR_KM),
+        far=werkplaats is not None and werkplaats.is_far,
+        werkplaats_heading=werkplaats_heading(werkplaats),
         has_postcode=bool(scan.profile.get("postcode")),
         lead=scan.has_lead,
         token=scan.token,

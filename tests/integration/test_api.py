@@ -83,7 +83,7 @@ def test_extremes_score_zero_and_hundred_on_every_theme(client, bank, openapi, p
 def test_api_and_web_share_scoring_and_storage(client, bank):
     document = post_scan(client, payload(bank, lowest_answer)).get_json()
     html = client.get(f"/scan/{document['token']}/resultaat").get_data(as_text=True)
-    assert "0 van de 100" in html
+    assert "kom je uit op 0," in html
     web_token = complete_scan(client, bank, lowest_answer)
     assert client.get(f"{API}/scans/{web_token}").get_json()["scores"] == document["scores"]
 
@@ -297,8 +297,17 @@ def test_the_api_document_says_what_the_result_page_shows(app, client, bank, dat
             "kind": a.kind,
             "theme": a.theme_id,
             "reasons": list(a.reasons),
+            "because": document["advice"][a.rank - 1]["because"],
+            "priority": a.rank,
         }
         for a in result.advice
+    ]
+    assert document["safety"] == [
+        {"id": c.id, "label": c.label, "status": c.status, "question": c.question}
+        for c in result.safety or ()
+    ]
+    assert document["strengths"] == [
+        {"question": s.question_id, "text": s.text} for s in result.strengths
     ]
     assert document["route"] == result.route
     werkplaats = result.werkplaats

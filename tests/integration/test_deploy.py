@@ -112,7 +112,7 @@ def test_gunicorn_serves_the_whole_journey_after_init(production_server):
         assert "Set-Cookie" not in headers
     status, headers, html = _request(urllib.parse.urljoin(base, headers["Location"]))
     assert status == 200
-    assert "100 van de 100" in html
+    assert "kom je uit op 100," in html
 
 
 def test_production_refuses_to_start_without_a_secret(tmp_path):

@@ -90,7 +90,7 @@ def test_full_journey_scores_and_shows_the_result(app, client, bank):
     assert scan.result["overall"] == 100
     assert scan.profile["postcode"] == "3511"  # only the four digits are kept
     html = client.get(f"/scan/{token}/resultaat").get_data(as_text=True)
-    assert "100 van de 100" in html
+    assert "kom je uit op 100," in html
     for theme in bank.themes:
         assert theme.title in html
         assert theme.level(4).name in html
@@ -99,7 +99,7 @@ def test_full_journey_scores_and_shows_the_result(app, client, bank):
 def test_result_names_the_questions_that_cost_most(client, bank):
     token = complete_scan(client, bank, lowest_answer)
     html = client.get(f"/scan/{token}/resultaat").get_data(as_text=True)
-    assert "0 van de 100" in html
+    assert "kom je uit op 0," in html
     for theme in bank.themes:
         assert theme.level(1).name in html
     costly = max(bank.themes[0].questions, key=lambda q: q.max_points)

@@ -38,7 +38,7 @@ def test_result_page_shows_chart_advice_route_and_werkplaats(client, bank):
     [traject] = [item for item in document["advice"] if item["kind"] == "traject"]
     assert f"voor {bank.themes_by_id[traject['theme']].title.lower()}." in html
     assert "niet meer dan één traject" in html
-    assert html.count("Waarom dit advies?") == len(document["advice"])
+    assert html.count("<summary>Waarom dit advies?</summary>") == len(document["advice"])
     for item in document["advice"]:
         assert item["title"] in html
         for reason in item["reasons"]:
@@ -47,7 +47,9 @@ def test_result_page_shows_chart_advice_route_and_werkplaats(client, bank):
     assert "MKB Werkplaats Utrecht" in html
     distance = f"{document['werkplaats']['distance_km']:.1f}".replace(".", ",")
     assert f"{distance} km" in html
-    assert "niet om de hoek" in html
+    # It is far away: the page says so and claims neither "in je buurt" nor online help.
+    assert "De dichtstbijzijnde werkplaats" in html and "Dat is niet in je buurt" in html
+    assert "in de buurt" not in html.lower() and "online" not in html[html.index('id="werkplaats"') :]
     assert f'href="/scan/{document["token"]}/contact"' in html
     assert "GeoNames" in html
 
