@@ -14,8 +14,11 @@ How an item is chosen (adviezen/README.md says it for the people who write them)
 - Items are ranked by what they can win: the points lost on the answers that triggered them,
   as a share of their theme, weighted by how important the theme is to the ondernemer. Among
   equals the theme the ambition points at goes first, then the item's own `priority`.
+- A safety step takes on its answers first: their lost points no longer count for the other
+  items that name them (a workshop on back-ups is a next step, not a first one).
 - The list is capped (regels.yaml): one traject at a time, a few items per theme, one for a
-  theme called not important, and a total that safety steps can exceed but never lose.
+  theme called not important, and a number of items besides the safety steps, which no limit
+  ever removes.
 """
 
 from __future__ import annotations
@@ -161,11 +164,21 @@ def traject_fits(
     )
 
 
-def _win(bank: Bank, scores: Mapping[str, ThemeScore], because: tuple[Trigger, ...]) -> Fraction:
+def _win(
+    bank: Bank,
+    scores: Mapping[str, ThemeScore],
+    because: tuple[Trigger, ...],
+    covered: frozenset[str] = frozenset(),
+) -> Fraction:
     """Return the score points the item can win: the points lost on its questions, each as a
-    share of its theme's maximum (so a question weighs as it does in the theme's score)."""
+    share of its theme's maximum (so a question weighs as it does in the theme's score).
+
+    Questions in `covered` are left out: a safety step already takes them on, first.
+    """
     total = Fraction(0)
     for question_id in dict.fromkeys(t.question_id for t in because):
+        if question_id in covered:
+            continue
         theme_score = scores[bank.theme_of_question[question_id].id]
         lost = theme_score.question(question_id).lost
         total += Fraction(100 * lost, theme_score.max_points)
@@ -180,6 +193,7 @@ def _candidates(
     profile: Mapping[str, Any],
 ) -> list[_Candidate]:
     ambition_theme = catalogue.rules.ambition_themes.get(profile.get("ambition") or "")
+    covered = frozenset(c.question_id for c in safety_checks(bank, answers) if c.status != "ok")
     found = []
     for theme in bank.themes:
         score = scores[theme.id]
@@ -197,7 +211,7 @@ def _candidates(
                 if triggered is None:
                     continue
                 because = triggered
-            win = _win(bank, scores, because) * weight
+            win = _win(bank, scores, because, frozenset() if item.safety else covered) * weight
             found.append(_Candidate(item, because, win, theme.id == ambition_theme))
     return found
 
@@ -215,10 +229,10 @@ def _rank_key(candidate: _Candidate) -> tuple[bool, Fraction, bool, int]:
 def _select(
     ranked: list[_Candidate], catalogue: Catalogue, bank: Bank, answers: Mapping[str, Any]
 ) -> list[_Candidate]:
-    """Keep every safety step, then fill the list within the limits of regels.yaml."""
+    """Keep every safety step, then add other items within the limits of regels.yaml."""
     rules = catalogue.rules
     chosen = [c for c in ranked if c.item.safety]
-    room = max(rules.max_items - len(chosen), rules.min_other_items)
+    room = rules.max_items
     per_theme: Counter[str] = Counter()
     trajects = 0
     for candidate in ranked:

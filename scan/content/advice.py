@@ -119,9 +119,8 @@ class Rules:
     """The thresholds in adviezen/regels.yaml."""
 
     traject: TrajectRule
+    #: Items at most besides the safety steps (which are always all shown).
     max_items: int = Field(ge=1, le=20)
-    #: Items other than safety steps at least, however many safety steps there are.
-    min_other_items: int = Field(ge=0, le=20)
     #: Items other than safety steps at most per theme, so that one theme cannot fill the list.
     max_items_per_theme: int = Field(ge=1, le=20)
     #: Items at most for a theme the ondernemer called not important (importance 0).

@@ -57,9 +57,9 @@ def test_weakest_answers_put_every_safety_step_first_then_one_traject():
     assert advice.route == "traject"
     assert [r.item.kind for r in advice.recommendations].count("traject") == 1
     assert RULES.traject.max_at_once == 1
-    # Safety steps may make the list longer than max_items, but the others keep their floor.
+    # The safety steps come on top of max_items: no limit removes one.
     others = [r for r in advice.recommendations if not r.item.safety]
-    assert len(others) == max(RULES.max_items - len(safety_steps), RULES.min_other_items)
+    assert len(others) == RULES.max_items
     assert [r.rank for r in advice.recommendations] == list(
         range(1, len(advice.recommendations) + 1)
     )

@@ -1,0 +1,309 @@
+"""Eight firms as a werkplaats coach meets them: their answers, and what their advice must do.
+
+Each persona answers every question of the bank as that firm would. The tests in
+tests/unit/test_personas.py check the properties a coach would check before signing the
+result; tests/integration/test_result_page.py shows some of them on the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+IMPORTANT = {"osm-belang": "belangrijk", "data-belang": "belangrijk", "auto-belang": "belangrijk"}
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A firm: its profile and answers, and the advice ids it must and must not get."""
+
+    name: str
+    profile: dict[str, Any]
+    answers: dict[str, Any]
+    #: Advice that must be shown, and that must rank before these others (pairs).
+    must: tuple[str, ...] = ()
+    must_not: tuple[str, ...] = ()
+    before: tuple[tuple[str, str], ...] = ()
+    first: str | None = None
+    route: str | None = None
+    safety: dict[str, str] = field(default_factory=dict)
+
+
+def profile(sector: str, size: str, time: str, ambition: str, postcode: str = "8911") -> dict:
+    return {
+        "sector": sector,
+        "size": size,
+        "postcode": postcode,
+        "time": time,
+        "ambition": ambition,
+    }
+
+
+BAKKERIJ = Persona(
+    name="bakkerij zonder back-ups",
+    profile=profile("detailhandel", "micro", "uur-per-maand", "klanten-bereiken"),
+    answers=IMPORTANT
+    | {"osm-belang": "heel-belangrijk"}
+    | {
+        "osm-website": "verouderd",
+        "osm-google": "vanzelf",
+        "osm-social": "af-en-toe",
+        "osm-online-regelen": ["geen"],
+        "osm-email": "op-vraag",
+        "osm-reviews": "lezen",
+        "osm-meten": "niet",
+        "data-klantgegevens": "papier",
+        "data-boekhouding": "achter",
+        "data-cijfers": ["omzet"],
+        "data-overzetten": "overtypen",
+        "data-backup": "geen",
+        "data-avg": "ongeveer",
+        "data-ai": "nee",
+        "auto-facturen": "programma",
+        "auto-planning": "agenda",
+        "auto-opdrachten": "los",
+        "auto-taken": ["geen"],
+        "auto-cloud": "papier",
+        "auto-team": "basis",
+        "auto-beveiliging": "sterk",
+    },
+    first="data-backup-regelen",
+    # An outdated website is the bakery's first online step; an AI course is not for a
+    # firm without back-ups.
+    must=("data-backup-regelen", "data-avg-basis", "osm-website-basis"),
+    must_not=("data-masterclass-ai", "osm-traject"),
+    safety={"back-ups": "risk", "privacy": "risk", "wachtwoorden": "ok", "mfa": "risk"},
+    route="training",
+)
+
+KAPPER = Persona(
+    name="zzp-kapper",
+    profile=profile("persoonlijk", "zzp", "uur-per-week", "tijd-besparen", postcode="3512"),
+    answers=IMPORTANT
+    | {
+        "osm-website": "mobiel",
+        "osm-google": "profiel",
+        "osm-social": "planning",
+        "osm-online-regelen": ["afspraak", "betalen"],
+        "osm-email": "actie",
+        "osm-reviews": "reageren",
+        "osm-meten": "volgers",
+        "data-klantgegevens": "programma",
+        "data-boekhouding": "bij",
+        "data-cijfers": ["omzet"],
+        "data-overzetten": "deels",
+        "data-backup": "automatisch",
+        "data-avg": "verklaring",
+        "data-ai": "geprobeerd",
+        "auto-facturen": "bank",
+        "auto-planning": "hoofd",
+        "auto-opdrachten": "programma",
+        "auto-taken": ["afspraken"],
+        "auto-cloud": "alles",
+        "auto-team": "snel",
+        "auto-beveiliging": "mfa",
+    }
+    | {"auto-belang": "heel-belangrijk"},
+    # Posting weekly by plan: no social-media workshop. A planning shared with a team is not
+    # for someone who works alone; working in the cloud already: no cloud workshop.
+    must_not=(
+        "osm-workshop-sociale-media",
+        "auto-planning-gedeeld",
+        "auto-workshop-samenwerken-cloud",
+    ),
+    safety={"back-ups": "ok", "privacy": "ok", "wachtwoorden": "ok", "mfa": "ok"},
+)
+
+INSTALLATEUR = Persona(
+    name="installateur met 12 mensen",
+    profile=profile("bouw", "klein", "meerdere-uren", "tijd-besparen", postcode="7311"),
+    answers={"osm-belang": "beetje", "data-belang": "belangrijk", "auto-belang": "heel-belangrijk"}
+    | {
+        "osm-website": "mobiel",
+        "osm-google": "profiel",
+        "osm-social": "zelden",
+        "osm-online-regelen": ["offerte"],
+        "osm-email": "op-vraag",
+        "osm-reviews": "reageren",
+        "osm-meten": "niet",
+        "data-klantgegevens": "excel",
+        "data-boekhouding": "bij",
+        "data-cijfers": ["omzet", "onbetaald", "uren"],
+        "data-overzetten": "lijst",
+        "data-backup": "automatisch",
+        "data-avg": "verklaring",
+        "data-ai": "geprobeerd",
+        "auto-facturen": "programma",
+        "auto-planning": "agenda",
+        "auto-opdrachten": "los",
+        "auto-taken": ["geen"],
+        "auto-cloud": "deels",
+        "auto-team": "basis",
+        "auto-beveiliging": "sterk",
+    },
+    # Weekly hours, people, automatisering very important at level 1-2: its traject, ranked
+    # after the MFA step (safety first).
+    first="auto-mfa-aanzetten",
+    must=("auto-traject", "auto-facturen-koppelen"),
+    route="traject",
+    safety={"back-ups": "ok", "privacy": "ok", "wachtwoorden": "ok", "mfa": "risk"},
+)
+
+WEBSHOP = Persona(
+    name="webshop met één wachtwoord",
+    profile=profile("detailhandel", "micro", "uur-per-week", "groeien", postcode="9711"),
+    answers=IMPORTANT
+    | {"osm-belang": "heel-belangrijk"}
+    | {
+        "osm-website": "bijwerken",
+        "osm-google": "hoger",
+        "osm-social": "planning",
+        "osm-online-regelen": ["webwinkel", "platform", "betalen"],
+        "osm-email": "nieuwsbrief",
+        "osm-reviews": "vragen",
+        "osm-meten": "tellen",
+        "data-klantgegevens": "programma",
+        "data-boekhouding": "bij",
+        "data-cijfers": ["omzet", "marge", "klanten"],
+        "data-overzetten": "deels",
+        "data-backup": "automatisch",
+        "data-avg": "geregeld",
+        "data-ai": "vaak",
+        "auto-facturen": "automatisch",
+        "auto-planning": "programma",
+        "auto-opdrachten": "doorgezet",
+        "auto-taken": ["voorraad", "standaardteksten"],
+        "auto-cloud": "alles",
+        "auto-team": "snel",
+        "auto-beveiliging": "zwak",
+    },
+    # A high automatisering score must not hide one password everywhere.
+    first="auto-mfa-aanzetten",
+    must=("auto-mfa-aanzetten", "auto-wachtwoordmanager"),
+    must_not=("osm-website-basis", "osm-workshop-sociale-media", "osm-traject"),
+    safety={"back-ups": "ok", "privacy": "ok", "wachtwoorden": "risk", "mfa": "risk"},
+)
+
+HORECA = Persona(
+    name="eetcafé",
+    profile=profile("horeca", "micro", "uur-per-maand", "klanten-bereiken", postcode="6211"),
+    answers=IMPORTANT
+    | {
+        "osm-website": "mobiel",
+        "osm-google": "vanzelf",
+        "osm-social": "planning",
+        "osm-online-regelen": ["afspraak", "platform"],
+        "osm-email": "op-vraag",
+        "osm-reviews": "niets",
+        "osm-meten": "volgers",
+        "data-klantgegevens": "programma",
+        "data-boekhouding": "achter",
+        "data-cijfers": ["omzet"],
+        "data-overzetten": "overtypen",
+        "data-backup": "hand",
+        "data-avg": "niet",
+        "data-ai": "nee",
+        "auto-facturen": "programma",
+        "auto-planning": "agenda",
+        "auto-opdrachten": "los",
+        "auto-taken": ["geen"],
+        "auto-cloud": "deels",
+        "auto-team": "basis",
+        "auto-beveiliging": "mfa",
+    },
+    first="data-backup-regelen",
+    must=("data-backup-regelen", "data-avg-basis", "osm-reviews-vragen"),
+    must_not=("osm-workshop-sociale-media", "data-masterclass-ai", "auto-mfa-aanzetten"),
+    before=(("osm-google-bedrijfsprofiel", "osm-vraag-hoe-gevonden"),),
+    safety={"back-ups": "risk", "privacy": "risk", "wachtwoorden": "ok", "mfa": "ok"},
+)
+
+WEET_NIET = Persona(
+    name="'Weet ik niet' overal",
+    profile=profile("anders", "micro", "weet-niet", "weet-niet"),
+    answers={},  # filled in below: every question "Weet ik niet"
+    must=("data-backup-regelen", "data-avg-basis", "auto-mfa-aanzetten", "auto-wachtwoordmanager"),
+    must_not=("osm-traject", "data-traject", "auto-traject", "data-masterclass-ai"),
+    route="training",
+    safety={
+        "back-ups": "unknown",
+        "privacy": "unknown",
+        "wachtwoorden": "unknown",
+        "mfa": "unknown",
+    },
+)
+
+ALLES_GOED = Persona(
+    name="alles op orde",
+    profile=profile("zakelijk", "micro", "uur-per-week", "groeien", postcode="1011"),
+    answers=IMPORTANT
+    | {
+        "osm-website": "bijwerken",
+        "osm-google": "hoger",
+        "osm-social": "planning",
+        "osm-online-regelen": ["webwinkel", "platform", "afspraak", "offerte", "betalen"],
+        "osm-email": "automatisch",
+        "osm-reviews": "vragen",
+        "osm-meten": "bijsturen",
+        "data-klantgegevens": "crm",
+        "data-boekhouding": "bij",
+        "data-cijfers": ["omzet", "marge", "onbetaald", "klanten", "uren"],
+        "data-overzetten": "alles",
+        "data-backup": "getest",
+        "data-avg": "geregeld",
+        "data-ai": "cijfers",
+        "auto-facturen": "automatisch",
+        "auto-planning": "gekoppeld",
+        "auto-opdrachten": "doorgezet",
+        "auto-taken": ["afspraken", "voorraad", "standaardteksten", "bonnetjes", "no-code"],
+        "auto-cloud": "alles",
+        "auto-team": "bewust",
+        "auto-beveiliging": "overal",
+    },
+    route="training",
+    safety={"back-ups": "ok", "privacy": "ok", "wachtwoorden": "ok", "mfa": "ok"},
+)
+
+ADVIESBUREAU = Persona(
+    name="adviesbureau, zwak beveiligd, automatisering niet belangrijk",
+    profile=profile("zakelijk", "micro", "uur-per-week", "klanten-bereiken", postcode="3511"),
+    answers={"osm-belang": "heel-belangrijk", "data-belang": "belangrijk", "auto-belang": "niet"}
+    | {
+        "osm-website": "mobiel",
+        "osm-google": "profiel",
+        "osm-social": "zelden",
+        "osm-online-regelen": ["offerte"],
+        "osm-email": "actie",
+        "osm-reviews": "lezen",
+        "osm-meten": "volgers",
+        "data-klantgegevens": "excel",
+        "data-boekhouding": "bij",
+        "data-cijfers": ["omzet", "onbetaald"],
+        "data-overzetten": "lijst",
+        "data-backup": "weet-ik-niet",
+        "data-avg": "verklaring",
+        "data-ai": "vaak",
+        "auto-facturen": "hand",
+        "auto-planning": "hoofd",
+        "auto-opdrachten": "voorbeeld",
+        "auto-taken": ["geen"],
+        "auto-cloud": "mailen",
+        "auto-team": "basis",
+        "auto-beveiliging": "zwak",
+    },
+    # "Niet belangrijk" caps automatisering's other advice, never its safety steps.
+    must=("auto-mfa-aanzetten", "auto-wachtwoordmanager", "data-backup-regelen"),
+    must_not=("data-masterclass-ai",),
+    safety={"back-ups": "unknown", "privacy": "ok", "wachtwoorden": "risk", "mfa": "risk"},
+)
+
+PERSONAS = (BAKKERIJ, KAPPER, INSTALLATEUR, WEBSHOP, HORECA, WEET_NIET, ALLES_GOED, ADVIESBUREAU)
+
+
+def answers_of(persona: Persona, bank) -> dict[str, Any]:
+    """The persona's answers to the whole bank; 'Weet ik niet' where it gave none."""
+    answers = {}
+    for question in bank.questions_by_id.values():
+        dont_know = ["weet-ik-niet"] if question.type == "multiple" else "weet-ik-niet"
+        answers[question.id] = persona.answers.get(question.id, dont_know)
+    return answers
