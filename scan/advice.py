@@ -8,7 +8,8 @@ How an item is chosen (adviezen/README.md says it for the people who write them)
   score alone: a score cannot tell whether someone posts weekly or never.
 - A safety step (an item with `safety:`) applies on every answer that is not in order,
   "Weet ik niet" included; it is always shown and goes before all other advice, whatever the
-  theme's importance or the limits on the list. Safety is never averaged away.
+  theme's importance or the limits on the list, in the order of the steps' priorities.
+  Safety is never averaged away.
 - An intensive traject applies at the levels it names, where adviezen/regels.yaml says a
   traject fits (an important theme, weekly time); its answers are the theme's weakest ones.
 - Items are ranked by what they can win: the points lost on the answers that triggered them,
@@ -217,13 +218,12 @@ def _candidates(
 
 
 def _rank_key(candidate: _Candidate) -> tuple[bool, Fraction, bool, int]:
-    """Safety first; then the most to win; the ambition's theme among equals; then priority."""
-    return (
-        candidate.item.safety is None,
-        -candidate.win,
-        not candidate.first_among_equals,
-        candidate.item.priority,
-    )
+    """Safety steps first, in the order of their priority (how urgent a coach finds each: a
+    lost back-up before a missing privacy statement); then the most to win, the ambition's
+    theme among equals, then priority."""
+    if candidate.item.safety:
+        return (False, Fraction(0), False, candidate.item.priority)
+    return (True, -candidate.win, not candidate.first_among_equals, candidate.item.priority)
 
 
 def _select(

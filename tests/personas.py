@@ -24,6 +24,8 @@ class Persona:
     must: tuple[str, ...] = ()
     must_not: tuple[str, ...] = ()
     before: tuple[tuple[str, str], ...] = ()
+    #: An item and a question that must be among the answers it names as its reason.
+    because: dict[str, str] = field(default_factory=dict)
     first: str | None = None
     route: str | None = None
     safety: dict[str, str] = field(default_factory=dict)
@@ -68,9 +70,10 @@ BAKKERIJ = Persona(
         "auto-beveiliging": "sterk",
     },
     first="data-backup-regelen",
-    # An outdated website is the bakery's first online step; an AI course is not for a
-    # firm without back-ups.
-    must=("data-backup-regelen", "data-avg-basis", "osm-website-basis"),
+    # The outdated website is taken on (by the workshop that also covers Google, which wins
+    # more than either step alone); an AI course is not for a firm without back-ups.
+    must=("data-backup-regelen", "data-avg-basis", "osm-workshop-gevonden-worden"),
+    because={"osm-workshop-gevonden-worden": "osm-website"},
     must_not=("data-masterclass-ai", "osm-traject"),
     safety={"back-ups": "risk", "privacy": "risk", "wachtwoorden": "ok", "mfa": "risk"},
     route="training",
@@ -105,7 +108,8 @@ KAPPER = Persona(
     }
     | {"auto-belang": "heel-belangrijk"},
     # Posting weekly by plan: no social-media workshop. A planning shared with a team is not
-    # for someone who works alone; working in the cloud already: no cloud workshop.
+    # for someone who works alone (the zzp variant is); working in the cloud: no cloud workshop.
+    must=("auto-planning-digitaal",),
     must_not=(
         "osm-workshop-sociale-media",
         "auto-planning-gedeeld",
@@ -214,7 +218,8 @@ HORECA = Persona(
     first="data-backup-regelen",
     must=("data-backup-regelen", "data-avg-basis", "osm-reviews-vragen"),
     must_not=("osm-workshop-sociale-media", "data-masterclass-ai", "auto-mfa-aanzetten"),
-    before=(("osm-google-bedrijfsprofiel", "osm-vraag-hoe-gevonden"),),
+    # No reviews read at all loses more than a Google listing that is there by itself.
+    before=(("osm-reviews-vragen", "osm-google-bedrijfsprofiel"),),
     safety={"back-ups": "risk", "privacy": "risk", "wachtwoorden": "ok", "mfa": "ok"},
 )
 

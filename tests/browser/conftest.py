@@ -587,19 +587,20 @@ def answer_theme(page: Page, questions: tuple[Question, ...], answers: dict[str,
         choose(page, question, answers[question.id])
 
 
-SCORE = re.compile(r"(\d+) van de 100")
+OVERALL = re.compile(r"kom je uit op (\d+)")
+SCORE = re.compile(r"Score (\d+) op een schaal van 0 tot 100")
 
 
 def shown_scores(page: Page, bank: Bank) -> dict[str, int]:
     """Read the overall score and every theme's score from the result page.
 
-    The overall score is the "N van de 100" next to "totale score"; a theme's is the first
-    "N van de 100" in the page region named after the theme (a section labelled by its heading).
+    The overall score is the average said below the themes; a theme's is the "Score N" in the
+    page region named after the theme (a section labelled by its heading).
     """
-    overall = page.get_by_role("main").get_by_text(re.compile("totale score", re.I))
+    overall = page.get_by_role("main").get_by_text(re.compile("Gemiddeld over de drie"))
     assert overall.count() == 1, "the result page shows one overall score"
-    found = SCORE.search(overall.inner_text())
-    assert found, f"no 'N van de 100' in {overall.inner_text()!r}"
+    found = OVERALL.search(overall.inner_text())
+    assert found, f"no overall score in {overall.inner_text()!r}"
     scores = {"overall": int(found.group(1))}
     for theme in bank.themes:
         region = page.get_by_role("region", name=re.compile("^" + re.escape(theme.title)))

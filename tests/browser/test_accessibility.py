@@ -181,7 +181,11 @@ def test_result_pages(open_browsing, live_server, journey, axe_violations):
         for kind, token in (("weak business", weak), ("strong business", strong)):
             response = page.goto(f"{browsing.server.url}/scan/{token}/resultaat")
             assert response is not None and response.status == 200
-            assert page.locator("ol.advice-list > li").count() > 0
+            # The strong business answered best everywhere: strengths, no advice to give.
+            advice = page.locator("article.advice").count()
+            assert (advice > 1) if token == weak else (advice == 0), kind
+            strengths = page.locator("ul.strengths > li").count()
+            assert strengths == (0 if token == weak else 2 * len(bank.themes)), kind
             traject = page.get_by_text("We raden je een intensief traject met studenten aan")
             assert traject.count() == (1 if token == weak else 0), kind
             reports.append(axe_violations(page, f"result page of a {kind}"))

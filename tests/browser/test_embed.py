@@ -604,7 +604,7 @@ def test_whole_scan_and_lead_inside_the_iframe_with_third_party_cookies_blocked(
     assert_scrolled_to(page, iframe, "result page")
     wide = assert_height_follows(page, iframe, frame, "result page")
     # Unfolding a <details> makes the page taller: the iframe grows with it.
-    frame.get_by_text("Wanneer raden we een intensief traject aan?").click()
+    frame.get_by_text("Hoe kiezen we het advies?").click()
     unfolded = assert_height_follows(page, iframe, frame, "result page, details open")
     assert unfolded > wide, (wide, unfolded)
     # A phone: narrower, so taller; and back.

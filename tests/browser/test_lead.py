@@ -151,13 +151,16 @@ def test_result_contact_and_erase_without_javascript(open_browsing, live_server,
         score = expected["scores"]["themes"][theme.id]["score"]
         assert row.get_by_role("cell").first.inner_text() == str(score)
 
-    # The route, then the ranked advice, in the order the app ranked it.
-    advice_region = page.get_by_role("region", name="Ons advies")
+    # The first step on its own, then the route and the rest, in the order the app ranked it.
+    first = page.get_by_role("region", name="Doe dit eerst")
+    advice_region = page.get_by_role("region", name="Meer advies")
     assert "intensief traject met studenten" in advice_region.inner_text()
     items = advice_region.locator("ol.advice-list > li")
     titles = [a["title"] for a in expected["advice"]]
-    assert items.get_by_role("heading", level=3).all_inner_texts() == titles
-    assert advice_region.get_by_text("Waarom dit advies?", exact=True).count() == len(titles)
+    assert first.get_by_role("heading", level=3).all_inner_texts() == titles[:1]
+    assert items.get_by_role("heading", level=3).all_inner_texts() == titles[1:]
+    cards = page.locator("article.advice")
+    assert cards.get_by_text("Waarom dit advies?", exact=True).count() == len(titles)
 
     # The card's text is folded away ("Meer over ..."), so the page stays short on a phone.
     more = items.first.locator("details.advice-more")
@@ -398,14 +401,14 @@ def test_result_page_prints(open_browsing, live_server, journey):
         region = main.get_by_role("region", name=re.compile("^" + re.escape(theme.title)))
         assert region.is_visible(), f"the section of {theme.title!r} is hidden in print"
         assert region.get_by_role("heading", level=3).is_visible()
-    advice = main.get_by_role("region", name="Ons advies")
+    advice = main.get_by_role("region", name="Meer advies")
     assert advice.is_visible()
-    titles = advice.locator("ol.advice-list > li").get_by_role("heading", level=3)
+    titles = main.locator("article.advice").get_by_role("heading", level=3)
     assert titles.count() == len(expected["advice"])
     assert all(title.is_visible() for title in titles.all()), "advice hidden in print"
 
     # The reasons print too, also from a closed "Waarom dit advies?" (its summary is hidden).
-    reasons = advice.locator("details.why li")
+    reasons = main.locator("details.why li")
     assert reasons.count() == sum(len(a["reasons"]) for a in expected["advice"])
     assert all(reason.is_visible() for reason in reasons.all()), "reasons hidden in print"
     assert main.get_by_text(expected["werkplaats"]["name"]).first.is_visible()

@@ -61,6 +61,9 @@ def test_persona_gets_the_advice_a_coach_expects(persona):
         assert shown.index(earlier) < shown.index(later), (persona.name, shown)
     if persona.first:
         assert shown[0] == persona.first, (persona.name, shown)
+    for item_id, question_id in persona.because.items():
+        [recommendation] = [r for r in advice.recommendations if r.item.id == item_id]
+        assert question_id in {t.question_id for t in recommendation.because}, persona.name
     if persona.route:
         assert advice.route == persona.route, persona.name
     assert {c.id: c.status for c in advice.safety} == persona.safety
