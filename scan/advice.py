@@ -139,9 +139,10 @@ def weakest_answers(theme: Theme, score: ThemeScore, answers: Mapping[str, Any])
     for lost in score.costliest(len(score.questions)):
         question = theme.questions_by_id[lost.question_id]
         chosen = chosen_options(answers.get(lost.question_id))
-        if question.type == "single" and chosen:
-            found.append(Trigger(lost.question_id, chosen[0]))
-        elif len(chosen) == 1 and question.options_by_id[chosen[0]].points == 0:
+        quotable = (question.type == "single" and chosen) or (
+            len(chosen) == 1 and question.options_by_id[chosen[0]].points == 0
+        )
+        if quotable:
             found.append(Trigger(lost.question_id, chosen[0]))
         if len(found) == TRAJECT_ANSWERS:
             break

@@ -49,7 +49,9 @@ def test_result_page_shows_chart_advice_route_and_werkplaats(client, bank):
     assert f"{distance} km" in html
     # It is far away: the page says so and claims neither "in je buurt" nor online help.
     assert "De dichtstbijzijnde werkplaats" in html and "Dat is niet in je buurt" in html
-    assert "in de buurt" not in html.lower() and "online" not in html[html.index('id="werkplaats"') :]
+    assert (
+        "in de buurt" not in html.lower() and "online" not in html[html.index('id="werkplaats"') :]
+    )
     assert f'href="/scan/{document["token"]}/contact"' in html
     assert "GeoNames" in html
 
