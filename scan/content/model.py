@@ -55,6 +55,11 @@ def parse(cls: type[C], data: Any) -> C:
     return _adapter(cls).validate_python(data)
 
 
+def repeated(ids: list[str]) -> list[str]:
+    """Return the ids that occur more than once, sorted."""
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
 def _with_mapping(data: Any, change) -> Any:
     """Apply change(dict) -> dict to a 'before' validator's input: a mapping or call arguments."""
     if isinstance(data, dict):
@@ -98,8 +103,7 @@ class Question:
 
     @model_validator(mode="after")
     def _check_options(self) -> Question:
-        ids = [o.id for o in self.options]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        duplicates = repeated([o.id for o in self.options])
         if duplicates:
             raise ValueError(f"option ids must be unique within the question: {duplicates}")
         if self.type == "single" and any(o.exclusive and not o.dont_know for o in self.options):
@@ -329,8 +333,7 @@ class SafetyFile:
 
     @model_validator(mode="after")
     def _check(self) -> SafetyFile:
-        ids = [item.id for item in self.items]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        duplicates = repeated([item.id for item in self.items])
         if duplicates:
             raise ValueError(f"item ids must be unique: {duplicates}")
         return self

@@ -238,6 +238,40 @@ def test_contact_erase_and_privacy_pages(open_browsing, live_server, journey, ax
     browsing.assert_private()
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["with JS", "without JS"])
+def test_result_page_in_the_embed_and_without_javascript(
+    open_browsing, live_server, journey, axe_violations, javascript
+):
+    """The result's new parts (strengths, first step, safety list) pass axe in both layouts.
+
+    axe runs as JavaScript in the page, so "without JavaScript" blocks the page's own scripts
+    (scan.js, embed-frame.js) instead of switching JavaScript off: the DOM axe checks is then
+    the one a browser without JavaScript shows.
+    """
+    bank = live_server.bank
+    token = journey.finish_scan(
+        live_server, journey.weak_answers(bank), journey.traject_profile(live_server)
+    )
+    browsing = open_browsing()
+    if not javascript:
+        browsing.context.route("**/static/*.js", lambda route: route.abort())
+    page = browsing.page
+    with axe_reports() as reports:
+        for layout, path in (("site", "/scan"), ("embed", "/embed/scan")):
+            response = page.goto(f"{browsing.server.url}{path}/{token}/resultaat")
+            assert response is not None and response.status == 200
+            for region in ("Dit gaat al goed", "Doe dit eerst", "Basisveiligheid", "Per thema"):
+                assert page.get_by_role("region", name=region).count() == 1, (layout, region)
+            risks = page.locator(".safety-risk")
+            assert risks.count() == len(bank.safety), layout
+            # Each risk links to its step on the same page.
+            for link in page.locator(".safety-risk a").all():
+                target = link.get_attribute("href")
+                assert target.startswith("#advies-") and page.locator(target).count() == 1
+            reports.append(axe_violations(page, f"result page, {layout}, JS {javascript}"))
+    browsing.assert_private()
+
+
 def test_result_and_contact_at_phone_width(open_browsing, live_server, journey, axe_violations):
     bank = live_server.bank
     token = journey.finish_scan(
