@@ -300,11 +300,13 @@ def present_result(
                 item.body_html,
                 tuple(stored["reasons"]),
                 len(advice) + 1,
-                item.safety is not None,
+                bool(item.safety),
             )
         )
-    shown_ids = {a.id for a in advice}
-    shown = {i.safety: i.id for i in catalogue.items if i.safety and i.id in shown_ids}
+    shown: dict[str, str] = {}  # the first step shown for each safety item
+    for view in advice:
+        for safety_id in catalogue.items_by_id[view.id].safety:
+            shown.setdefault(safety_id, view.id)
     return Result(
         frozen["overall"],
         tuple(themes),

@@ -75,7 +75,13 @@ BAKKERIJ = Persona(
     must=("data-backup-regelen", "data-avg-basis", "osm-workshop-gevonden-worden"),
     because={"osm-workshop-gevonden-worden": "osm-website"},
     must_not=("data-masterclass-ai", "osm-traject"),
-    safety={"back-ups": "risk", "privacy": "risk", "wachtwoorden": "ok", "mfa": "risk"},
+    safety={
+        "terugzetten": "risk",
+        "back-ups": "risk",
+        "privacy": "risk",
+        "wachtwoorden": "ok",
+        "mfa": "risk",
+    },
     route="training",
 )
 
@@ -115,7 +121,13 @@ KAPPER = Persona(
         "auto-planning-gedeeld",
         "auto-workshop-samenwerken-cloud",
     ),
-    safety={"back-ups": "ok", "privacy": "ok", "wachtwoorden": "ok", "mfa": "ok"},
+    safety={
+        "terugzetten": "risk",
+        "back-ups": "ok",
+        "privacy": "ok",
+        "wachtwoorden": "ok",
+        "mfa": "ok",
+    },
 )
 
 INSTALLATEUR = Persona(
@@ -150,7 +162,13 @@ INSTALLATEUR = Persona(
     first="auto-mfa-aanzetten",
     must=("auto-traject", "auto-facturen-koppelen"),
     route="traject",
-    safety={"back-ups": "ok", "privacy": "ok", "wachtwoorden": "ok", "mfa": "risk"},
+    safety={
+        "terugzetten": "risk",
+        "back-ups": "ok",
+        "privacy": "ok",
+        "wachtwoorden": "ok",
+        "mfa": "risk",
+    },
 )
 
 WEBSHOP = Persona(
@@ -185,7 +203,13 @@ WEBSHOP = Persona(
     first="auto-mfa-aanzetten",
     must=("auto-mfa-aanzetten", "auto-wachtwoordmanager"),
     must_not=("osm-website-basis", "osm-workshop-sociale-media", "osm-traject"),
-    safety={"back-ups": "ok", "privacy": "ok", "wachtwoorden": "risk", "mfa": "risk"},
+    safety={
+        "terugzetten": "risk",
+        "back-ups": "ok",
+        "privacy": "ok",
+        "wachtwoorden": "risk",
+        "mfa": "risk",
+    },
 )
 
 HORECA = Persona(
@@ -220,7 +244,13 @@ HORECA = Persona(
     must_not=("osm-workshop-sociale-media", "data-masterclass-ai", "auto-mfa-aanzetten"),
     # No reviews read at all loses more than a Google listing that is there by itself.
     before=(("osm-reviews-vragen", "osm-google-bedrijfsprofiel"),),
-    safety={"back-ups": "risk", "privacy": "risk", "wachtwoorden": "ok", "mfa": "ok"},
+    safety={
+        "terugzetten": "risk",
+        "back-ups": "risk",
+        "privacy": "risk",
+        "wachtwoorden": "ok",
+        "mfa": "ok",
+    },
 )
 
 WEET_NIET = Persona(
@@ -231,6 +261,7 @@ WEET_NIET = Persona(
     must_not=("osm-traject", "data-traject", "auto-traject", "data-masterclass-ai"),
     route="training",
     safety={
+        "terugzetten": "unknown",
         "back-ups": "unknown",
         "privacy": "unknown",
         "wachtwoorden": "unknown",
@@ -266,7 +297,13 @@ ALLES_GOED = Persona(
         "auto-beveiliging": "overal",
     },
     route="training",
-    safety={"back-ups": "ok", "privacy": "ok", "wachtwoorden": "ok", "mfa": "ok"},
+    safety={
+        "terugzetten": "ok",
+        "back-ups": "ok",
+        "privacy": "ok",
+        "wachtwoorden": "ok",
+        "mfa": "ok",
+    },
 )
 
 ADVIESBUREAU = Persona(
@@ -299,7 +336,13 @@ ADVIESBUREAU = Persona(
     # "Niet belangrijk" caps automatisering's other advice, never its safety steps.
     must=("auto-mfa-aanzetten", "auto-wachtwoordmanager", "data-backup-regelen"),
     must_not=("data-masterclass-ai",),
-    safety={"back-ups": "unknown", "privacy": "ok", "wachtwoorden": "risk", "mfa": "risk"},
+    safety={
+        "terugzetten": "unknown",
+        "back-ups": "unknown",
+        "privacy": "ok",
+        "wachtwoorden": "risk",
+        "mfa": "risk",
+    },
 )
 
 PERSONAS = (BAKKERIJ, KAPPER, INSTALLATEUR, WEBSHOP, HORECA, WEET_NIET, ALLES_GOED, ADVIESBUREAU)

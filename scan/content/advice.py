@@ -60,8 +60,8 @@ class AdviceHeader:
     #: Breaks ties between items that win as much: lower goes first. Unique in the catalogue.
     priority: int = Field(ge=1, le=999)
     applies: Applies
-    #: The safety item (vragen/basisveiligheid.yaml) this item is the step for, if any.
-    safety: Slug | None = None
+    #: The safety items (vragen/basisveiligheid.yaml) this item is a step for, if any.
+    safety: tuple[Slug, ...] = ()
     #: Only for firms of these sizes / sectors (profile option ids); empty: for all.
     sizes: tuple[Slug, ...] = ()
     sectors: tuple[Slug, ...] = ()
@@ -154,9 +154,13 @@ class Catalogue:
         return self.items_by_id.get(item_id)
 
     @cached_property
-    def safety_steps(self) -> dict[str, AdviceItem]:
-        """The step of each safety item, by the safety item's id."""
-        return {item.safety: item for item in self.items if item.safety}
+    def safety_steps(self) -> dict[str, tuple[AdviceItem, ...]]:
+        """The steps of each safety item, by the safety item's id."""
+        steps: dict[str, list[AdviceItem]] = {}
+        for item in self.items:
+            for safety_id in item.safety:
+                steps.setdefault(safety_id, []).append(item)
+        return {safety_id: tuple(items) for safety_id, items in steps.items()}
 
 
 def split_front_matter(text: str) -> tuple[str, str] | None:
@@ -318,39 +322,49 @@ def _check_priorities(items: list[AdviceItem], prefix: str, problems: list[Probl
 def _check_safety_steps(
     items: list[AdviceItem], bank: Bank, prefix: str, problems: list[Problem]
 ) -> None:
-    """Each safety item has one step, and that step applies on every answer not in order."""
+    """Each safety item's steps, together, apply on exactly the answers not in order.
+
+    One step can serve two items (setting up a back-up includes testing it), and two steps
+    one item (a firm with automatic back-ups only needs the restore test).
+    """
+    known = {s.id: s for s in bank.safety}
     steps: dict[str, list[AdviceItem]] = {}
     for item in items:
-        if item.safety:
-            steps.setdefault(item.safety, []).append(item)
-    known = {s.id for s in bank.safety}
-    for safety_id, owners in steps.items():
-        if safety_id not in known:
-            for item in owners:
+        for safety_id in item.safety:
+            if safety_id not in known:
                 problems.append(
                     Problem(f"{prefix}/{item.id}.md", "safety", f"no safety item '{safety_id}'")
                 )
+                continue
+            steps.setdefault(safety_id, []).append(item)
+            safety = known[safety_id]
+            question = bank.questions_by_id[safety.question]
+            given = set(item.applies.answers.get(safety.question, ()))
+            if not given or given & set(safety.ok):
+                problems.append(
+                    Problem(
+                        f"{prefix}/{item.id}.md",
+                        f"applies.answers.{safety.question}",
+                        f"a step for '{safety_id}' applies only on answers not in order, "
+                        f"and on at least one: {sorted(_not_in_order(question, safety))}",
+                    )
+                )
     for safety in bank.safety:
-        owners = steps.get(safety.id, [])
-        if len(owners) != 1:
-            names = ", ".join(i.id for i in owners) or "none"
-            problems.append(
-                Problem(
-                    f"{prefix}",
-                    f"safety.{safety.id}",
-                    f"needs exactly one advice item with 'safety: {safety.id}' (found {names})",
-                )
-            )
-            continue
-        item = owners[0]
         question = bank.questions_by_id[safety.question]
-        needed = {o.id for o in question.options if o.id not in safety.ok}
-        given = set(item.applies.answers.get(safety.question, ()))
-        if given != needed:
+        covered: set[str] = set()
+        for item in steps.get(safety.id, []):
+            covered |= set(item.applies.answers.get(safety.question, ()))
+        missing = _not_in_order(question, safety) - covered
+        if missing:
             problems.append(
                 Problem(
-                    f"{prefix}/{item.id}.md",
-                    f"applies.answers.{safety.question}",
-                    f"must be exactly the answers not in order for '{safety.id}': {sorted(needed)}",
+                    prefix,
+                    f"safety.{safety.id}",
+                    f"no step (an item with 'safety: [{safety.id}]') for the answers "
+                    f"{sorted(missing)} of '{safety.question}'",
                 )
             )
+
+
+def _not_in_order(question, safety) -> set[str]:
+    return {o.id for o in question.options if o.id not in safety.ok}

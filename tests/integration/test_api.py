@@ -340,3 +340,30 @@ def test_advice_removed_from_the_catalogue_since_is_left_out_of_page_and_documen
     page = client.get(f"/scan/{token}/resultaat")
     assert page.status_code == 200
     assert created["advice"][0]["title"] in page.get_data(as_text=True)
+
+
+def test_a_result_stored_before_the_safety_check_still_shows(app, client, bank, openapi):
+    """Results frozen before 2026-12 have no safety, strengths, because or priority."""
+    created = post_scan(client, payload(bank, pick=lowest_answer)).get_json()
+    token = created["token"]
+    with app.app_context():
+        session = get_session()
+        scan = find_scan(session, token)
+        old = {k: v for k, v in scan.result.items() if k not in ("safety", "strengths")}
+        old["advice"] = [
+            {k: v for k, v in a.items() if k not in ("because", "priority")} for a in old["advice"]
+        ]
+        scan.result = old
+        session.commit()
+    document = client.get(f"{API}/scans/{token}").get_json()
+    assert_matches(openapi, "ScanResult", document)
+    assert document["safety"] == [] and document["strengths"] == []
+    assert [a["priority"] for a in document["advice"]] == list(
+        range(1, len(document["advice"]) + 1)
+    )
+    assert all(a["because"] == [] for a in document["advice"])
+    page = client.get(f"/scan/{token}/resultaat")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="veiligheid"' not in html  # no list rather than a list that says "in orde"
+    assert created["advice"][0]["title"] in html

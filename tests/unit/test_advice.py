@@ -38,7 +38,7 @@ def test_catalogue_is_real_content():
     for theme in BANK.themes:
         kinds = {i.kind for i in CATALOGUE.items if i.theme == theme.id}
         assert kinds == {"training", "traject", "zelf-aan-de-slag"}
-    assert {i.safety for i in CATALOGUE.items if i.safety} == {s.id for s in BANK.safety}
+    assert {s for i in CATALOGUE.items for s in i.safety} == {s.id for s in BANK.safety}
 
 
 def test_all_best_answers_give_no_advice_and_every_safety_item_in_order():
@@ -51,9 +51,12 @@ def test_all_best_answers_give_no_advice_and_every_safety_item_in_order():
 
 def test_weakest_answers_put_every_safety_step_first_then_one_traject():
     advice = advise(*scenario())
-    safety_steps = {CATALOGUE.safety_steps[s.id].id for s in BANK.safety}
-    assert set(ids(advice)[: len(safety_steps)]) == safety_steps
+    shown = ids(advice)
+    safety_steps = [r.item.id for r in advice.recommendations if r.item.safety]
+    assert shown[: len(safety_steps)] == safety_steps
     assert all(c.status == "risk" for c in advice.safety)
+    for check in advice.safety:  # every risk has a step shown
+        assert {i.id for i in CATALOGUE.safety_steps[check.id]} & set(shown), check.id
     assert advice.route == "traject"
     assert [r.item.kind for r in advice.recommendations].count("traject") == 1
     assert RULES.traject.max_at_once == 1
@@ -252,3 +255,21 @@ def test_ties_go_by_priority_never_by_file_name():
         item("a-first-by-name", priority=20, **WHERE), item("z-last-by-name", priority=10, **WHERE)
     )
     assert ids(advise(answers, profile, catalogue)) == ["z-last-by-name", "a-first-by-name"]
+
+
+@pytest.mark.parametrize(
+    ("sector", "expected", "other"),
+    [
+        ("persoonlijk", "osm-online-afspraken", "osm-offerte-online"),
+        ("horeca", "osm-online-afspraken", "osm-offerte-online"),
+        ("bouw", "osm-offerte-online", "osm-online-afspraken"),
+        ("groothandel", None, None),
+    ],
+)
+def test_the_sector_chooses_the_online_step_that_fits(sector, expected, other):
+    answers, profile = scenario(best_answer)
+    answers["osm-online-regelen"] = ["geen"]
+    shown = ids(advise(answers, profile | {"sector": sector}))
+    sector_items = {"osm-online-afspraken", "osm-offerte-online"}
+    assert set(shown) & sector_items == ({expected} if expected else set())
+    assert other not in shown
