@@ -142,6 +142,11 @@ def test_any_answers_no_item_for_top_answers_and_every_safety_gap_has_its_step_f
                 is_top(BANK.questions_by_id[t.question_id], t.answer)
                 for t in recommendation.because
             ), recommendation.item.id
+    if profile["size"] == "zzp":  # written for someone who works alone, or left out
+        for recommendation in advice.recommendations:
+            item = recommendation.item
+            for text in (item.title, item.asks, item.delivers, str(item.body_html)):
+                assert not TEAM_WORDING.search(text), (item.id, TEAM_WORDING.search(text))
     shown = [r.item.id for r in advice.recommendations]
     safety_ranks = []
     for check in advice.safety:
