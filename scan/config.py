@@ -55,6 +55,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         # Partner origins that may frame /embed/, space-separated ("https://www.kvk.nl ...").
         "EMBED_ALLOWED_ORIGINS": "",
+        # The controller (verwerkingsverantwoordelijke) named by /privacy, as the AVG asks:
+        # the organisation that runs this scan. Production refuses to start without them.
+        "PRIVACY_CONTROLLER": "",
+        "PRIVACY_ADDRESS": "",
+        "PRIVACY_EMAIL": "",
         # Keep rendered step and result pages per worker (scan/views/fragments.py).
         "RENDER_CACHE": True,
     }
@@ -82,7 +87,13 @@ ENV_SETTINGS: dict[str, type] = {
     "SIGNIN_RATE_LIMIT": str,
     "RATELIMIT_STORAGE_URI": str,
     "EMBED_ALLOWED_ORIGINS": str,
+    "PRIVACY_CONTROLLER": str,
+    "PRIVACY_ADDRESS": str,
+    "PRIVACY_EMAIL": str,
 }
+
+#: The settings /privacy needs to name the controller; production needs every one.
+PRIVACY_SETTINGS = ("PRIVACY_CONTROLLER", "PRIVACY_ADDRESS", "PRIVACY_EMAIL")
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
@@ -129,3 +140,12 @@ def check(config: dict[str, Any]) -> None:
                 "production (for example: python -c 'import secrets; print(secrets.token_hex(32))'"
                 "), or set SCAN_ENV=development on your own machine"
             )
+        missing = [name for name in PRIVACY_SETTINGS if not config[name].strip()]
+        if missing:
+            raise ConfigError(
+                f"{', '.join(missing)} must be set in production: the privacy statement names "
+                "the organisation responsible for the data (name, postal address, privacy "
+                "e-mail address), as the AVG requires"
+            )
+        if "@" not in config["PRIVACY_EMAIL"]:
+            raise ConfigError("PRIVACY_EMAIL must be an e-mail address")

@@ -11,24 +11,27 @@ from typing import Any
 #: 2026-11-28.2: the sentence names who receives the details (a werkplaats, which may pass the
 #: request on to another, or the national coordinator who passes it on); before, it said
 #: "de Digitale Werkplaats" for both.
-CONSENT_VERSION = "2026-11-28.2"
+#: 2026-12-04.1: says that consent can be withdrawn at any time, and how.
+CONSENT_VERSION = "2026-12-04.1"
+#: The last sentence of every consent text: withdrawing is as easy as giving (AVG art. 7).
+WITHDRAW = (
+    "Ik kan mijn toestemming altijd intrekken: met de link 'Verwijder mijn gegevens' op mijn "
+    "resultaatpagina, of met een e-mail aan het privacyadres op de privacypagina."
+)
 #: Shown only when the recipient cannot be known (the database is down).
 CONSENT_TEXT = (
     "Ik geef toestemming dat de Digitale Werkplaats mijn contactgegevens en mijn scanresultaat "
-    "gebruikt om contact met mij op te nemen over mijn vraag. Ik kan mijn gegevens altijd "
-    "laten verwijderen."
+    "gebruikt om contact met mij op te nemen over mijn vraag. " + WITHDRAW
 )
 _CONSENT_WERKPLAATS = (
     "Ik geef toestemming dat {name} mijn contactgegevens en mijn scanresultaat gebruikt om "
     "contact met mij op te nemen over mijn vraag. Past een andere Digitale Werkplaats beter, "
-    "dan mag {name} mijn vraag daarheen doorsturen. Ik kan mijn gegevens altijd laten "
-    "verwijderen."
+    "dan mag {name} mijn vraag daarheen doorsturen. " + WITHDRAW
 )
 _CONSENT_NATIONAL = (
     "Ik geef toestemming dat een landelijke coördinator van de Digitale Werkplaatsen mijn "
     "contactgegevens en mijn scanresultaat doorstuurt naar een werkplaats, en dat die "
-    "werkplaats ze gebruikt om contact met mij op te nemen over mijn vraag. Ik kan mijn "
-    "gegevens altijd laten verwijderen."
+    "werkplaats ze gebruikt om contact met mij op te nemen over mijn vraag. " + WITHDRAW
 )
 
 

@@ -96,10 +96,10 @@ def build_contact_form(formdata: MultiDict | None) -> Form:
         name = StringField("Je naam", validators=[_contact_check("name")])
         company = StringField("Naam van je bedrijf", validators=[_contact_check("company")])
         email = StringField("E-mailadres", validators=[_contact_check("email")])
-        phone = StringField("Telefoonnummer (mag leeg)", validators=[_contact_check("phone")])
-        kvk = StringField("KvK-nummer (mag leeg)", validators=[_contact_check("kvk")])
+        phone = StringField("Telefoonnummer (niet verplicht)", validators=[_contact_check("phone")])
+        kvk = StringField("KvK-nummer (niet verplicht)", validators=[_contact_check("kvk")])
         message = TextAreaField(
-            "Waar wil je hulp bij? (mag leeg)", validators=[_contact_check("message")]
+            "Waar wil je hulp bij? (niet verplicht)", validators=[_contact_check("message")]
         )
         consent = BooleanField(CONSENT_TEXT, validators=[_consent_check])
 

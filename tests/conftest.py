@@ -27,6 +27,12 @@ from scan.werkplaatsen import seed_werkplaatsen
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-check"
+#: The controller that /privacy names; production refuses to start without it.
+PRIVACY_CONTROLLER = {
+    "PRIVACY_CONTROLLER": "Stichting Voorbeeld",
+    "PRIVACY_ADDRESS": "Voorbeeldstraat 1, 1234 AB Voorbeeld",
+    "PRIVACY_EMAIL": "privacy@voorbeeld.nl",
+}
 
 
 def _postgres_database_for_worker(url: str, worker: str) -> str:

@@ -132,13 +132,19 @@ class InputView:
         return self.error or ""
 
 
+#: What the KvK number is asked for, said next to the field (it is not required).
+KVK_HINT = (
+    "8 cijfers. Werkplaatsen helpen bedrijven die bij de Kamer van Koophandel staan "
+    "ingeschreven; met je nummer hoeft de werkplaats dat niet na te vragen."
+)
+
 #: How each contact field is rendered: kind, autocomplete token, inputmode, hint, required.
 CONTACT_FIELDS = {
     "name": ("text", "name", "", None, True),
     "company": ("text", "organization", "", None, True),
     "email": ("email", "email", "email", "We gebruiken je e-mailadres alleen voor je vraag.", True),
     "phone": ("tel", "tel", "tel", None, False),
-    "kvk": ("text", "off", "numeric", "Het nummer van de Kamer van Koophandel, 8 cijfers.", False),
+    "kvk": ("text", "off", "numeric", KVK_HINT, False),
     "message": (
         "textarea",
         "off",

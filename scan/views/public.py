@@ -71,10 +71,16 @@ def _step_url(token: str, step: str) -> str:
 
 @bp.get("/privacy")
 def privacy():
-    """Say what is stored, why, for how long, and how to remove it."""
+    """Say who is responsible, what is stored, why and on what basis, how long, and the rights."""
     config = current_app.config
+    controller = {
+        "name": config["PRIVACY_CONTROLLER"].strip(),
+        "address": config["PRIVACY_ADDRESS"].strip(),
+        "email": config["PRIVACY_EMAIL"].strip(),
+    }
     return render_template(
         "public/privacy.html",
+        controller=controller,
         draft_days=config["DRAFT_RETENTION_DAYS"],
         scan_days=config["SCAN_RETENTION_DAYS"],
         lead_days=config["LEAD_RETENTION_DAYS"],

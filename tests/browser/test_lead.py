@@ -37,9 +37,9 @@ LABELS = {
     "name": "Je naam",
     "company": "Naam van je bedrijf",
     "email": "E-mailadres",
-    "phone": "Telefoonnummer (mag leeg)",
-    "kvk": "KvK-nummer (mag leeg)",
-    "message": "Waar wil je hulp bij? (mag leeg)",
+    "phone": "Telefoonnummer (niet verplicht)",
+    "kvk": "KvK-nummer (niet verplicht)",
+    "message": "Waar wil je hulp bij? (niet verplicht)",
 }
 BAD_EMAIL = "jan@bakkerijdevries"
 SEND = "Verstuur mijn vraag"

@@ -17,6 +17,7 @@ import pytest
 from scan.config import PROJECT_ROOT
 from scan.content import load_bank
 from scan.scans import step_ids
+from tests.conftest import PRIVACY_CONTROLLER
 from tests.journey import step_formdata
 
 BANK = load_bank(PROJECT_ROOT / "vragen")
@@ -50,6 +51,7 @@ def _free_port() -> int:
 def production_server(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("SCAN_ENV", "CONTENT_DIR")}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'productie.db'}", SECRET_KEY="p" * 48)
+    env.update(PRIVACY_CONTROLLER)
     init = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "scan", "init"],
         env=env,

@@ -293,6 +293,36 @@ def test_privacy_page_states_the_retention(client, app):
     assert re.search(r"GeoNames", html)
 
 
+def test_privacy_page_has_every_element_the_avg_asks(make_app):
+    """The controller, purpose and legal basis per processing, recipients, periods, rights."""
+    app = make_app(
+        PRIVACY_CONTROLLER="Stichting Digitale Scan",
+        PRIVACY_ADDRESS="Postbus 123, 3500 AC Utrecht",
+        PRIVACY_EMAIL="privacy@scan.example",
+    )
+    html = app.test_client().get("/privacy").get_data(as_text=True)
+    assert "verwerkingsverantwoordelijke" in html
+    assert "Stichting Digitale Scan" in html and "Postbus 123, 3500 AC Utrecht" in html
+    assert 'href="mailto:privacy@scan.example"' in html
+    # Each processing: what, why (purpose) and on what basis, and for how long.
+    for section in ("scan", "partner", "contact", "medewerkers", "cijfers"):
+        start = html.index(f'id="{section}"')
+        part = html[start : html.index("</ul>", start)]
+        for element in ("Waarvoor:", "Grondslag:", "Hoe lang:"):
+            assert element in part, (section, element)
+    assert "je toestemming" in html and "gerechtvaardigd belang" in html
+    assert "Wie je gegevens krijgt:" in html and "landelijke coördinator" in html
+    for right in ("inzage", "correctie", "verwijdering", "intrekken van je toestemming", "bezwaar"):
+        assert f"<strong>{right}</strong>" in html, right
+    assert "Autoriteit Persoonsgegevens" in html
+    assert "zonder naam" in html  # not "anoniem": a postcode, sector and size can name a zzp'er
+
+
+def test_privacy_page_in_development_says_the_controller_is_missing(client):
+    html = client.get("/privacy").get_data(as_text=True)
+    assert "PRIVACY_CONTROLLER" in html and "start niet zonder" in html
+
+
 def test_no_ip_address_is_stored_anywhere(app, client, bank):
     address = "203.0.113.77"
     environ = {"REMOTE_ADDR": address, "HTTP_X_FORWARDED_FOR": address}

@@ -20,6 +20,7 @@ from scan.config import PROJECT_ROOT
 from scan.db import database
 from scan.models import Scan
 from scan.scans import step_ids
+from tests.conftest import PRIVACY_CONTROLLER
 from tests.journey import step_formdata
 from tests.mailserver import free_port
 from tests.strategies import answers_for, lowest_answer, valid_profile
@@ -54,6 +55,7 @@ def server(app, database_url):
     env.update(
         DATABASE_URL=database_url, SECRET_KEY="l" * 48, LOG_LEVEL="WARNING", DATABASE_TIMEOUT="30"
     )
+    env.update(PRIVACY_CONTROLLER)
     port = free_port()
     process = subprocess.Popen(
         [

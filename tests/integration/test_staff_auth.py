@@ -13,6 +13,7 @@ from scan.db import database
 from scan.models import utcnow
 from scan.staff.auth import IDLE_TIMEOUT, MAX_FAILED_LOGINS
 from scan.staff.models import AuditEvent, StaffSession, StaffUser
+from tests.conftest import PRIVACY_CONTROLLER
 from tests.staff import PASSWORD, csrf_from, make_user, sign_in, signed_in_client
 
 
@@ -40,7 +41,7 @@ def test_sign_in_starts_a_session_with_safe_cookie_flags(app):
 
 
 def test_production_cookies_are_secure_and_prefixed(make_app):
-    app = make_app(SCAN_ENV="production")
+    app = make_app(SCAN_ENV="production", **PRIVACY_CONTROLLER)
     _, email = make_user(app)
     client = app.test_client()
     page = client.get("/medewerkers/inloggen", base_url="https://scan.test")

@@ -13,6 +13,7 @@ from scan.config import (
     from_environment,
     normalise_database_url,
 )
+from tests.conftest import PRIVACY_CONTROLLER
 
 
 def test_defaults_are_not_the_testing_ones():
@@ -33,8 +34,24 @@ def test_production_refuses_a_short_secret():
         check({**defaults("/tmp/x"), "SECRET_KEY": "kort"})
 
 
-def test_production_accepts_a_real_secret():
-    check({**defaults("/tmp/x"), "SECRET_KEY": "k" * 40})
+CONTROLLER = PRIVACY_CONTROLLER
+
+
+def test_production_accepts_a_real_secret_and_a_named_controller():
+    check({**defaults("/tmp/x"), "SECRET_KEY": "k" * 40, **CONTROLLER})
+
+
+@pytest.mark.parametrize("missing", list(CONTROLLER))
+def test_production_refuses_to_start_without_the_controller(missing):
+    settings = {**defaults("/tmp/x"), "SECRET_KEY": "k" * 40, **CONTROLLER, missing: " "}
+    with pytest.raises(ConfigError, match=missing):
+        check(settings)
+
+
+def test_production_refuses_a_privacy_email_that_is_no_address():
+    settings = {**defaults("/tmp/x"), "SECRET_KEY": "k" * 40, **CONTROLLER}
+    with pytest.raises(ConfigError, match="PRIVACY_EMAIL"):
+        check({**settings, "PRIVACY_EMAIL": "privacy"})
 
 
 def test_development_may_use_the_development_secret():
