@@ -31,6 +31,6 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check scan tests bench scripts gunicorn.conf.py
 
 test: $(STAMP) lint
-	scripts/ensure-chromium
+	scripts/ensure-packages chromium hunspell hunspell-nl
 	SCAN_ENV=development $(BIN)/flask --app scan check-content
 	$(BIN)/pytest -n 2 -p no:cacheprovider

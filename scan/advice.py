@@ -12,14 +12,16 @@ How an item is chosen (adviezen/README.md says it for the people who write them)
   Safety is never averaged away.
 - An intensive traject applies at the levels it names, where adviezen/regels.yaml says a
   traject fits (an important theme, weekly time); its answers are the theme's weakest ones.
-- Items are ranked by what they can win: the points lost on the answers that triggered them,
-  as a share of their theme, weighted by how important the theme is to the ondernemer. Among
-  equals the theme the ambition points at goes first, then the item's own `priority`.
-- A safety step takes on its answers first: their lost points no longer count for the other
-  items that name them (a workshop on back-ups is a next step, not a first one).
+- Items are chosen one at a time: each time the one that wins most, that is the points lost
+  on the answers that triggered it, as a share of its theme, weighted by how important the
+  theme is to the ondernemer. Among equals the theme the ambition points at goes first, then
+  the item's own `priority`. Answers a chosen item (or a safety step) already takes on no
+  longer count for the next ones, and an item with nothing left to win is not shown: two
+  cards for one answer say the same thing twice.
 - The list is capped (regels.yaml): one traject at a time, a few items per theme, one for a
-  theme called not important, and a number of items besides the safety steps, which no limit
-  ever removes.
+  theme called not important, fewer for who has little time, and a number of items besides
+  the safety steps, which no limit ever removes. Safety steps go first: a known risk before an
+  unknown, then by their priority.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from .content import DONT_KNOW_ID, Bank, Theme
 from .content.advice import AdviceItem, Catalogue
-from .findings import SafetyCheck, Strength, safety_checks, strengths
+from .findings import SafetyCheck, SafetyStatus, Strength, safety_checks, strengths
 from .scoring import ScanScore, ThemeScore
 
 #: Used when the ondernemer answered "Weet ik niet" to the importance question.
@@ -74,8 +77,9 @@ class Advice:
 class _Candidate:
     item: AdviceItem
     because: tuple[Trigger, ...]
-    win: Fraction  # score points on the triggering answers, weighted by importance
+    weight: int  # 1 + the theme's importance
     first_among_equals: bool  # the theme the ambition points at
+    status: SafetyStatus | None = None  # a safety step: the worst status it answers
 
 
 def importance(theme: Theme, answers: Mapping[str, Any]) -> int:
@@ -193,9 +197,10 @@ def _candidates(
     scores: Mapping[str, ThemeScore],
     answers: Mapping[str, Any],
     profile: Mapping[str, Any],
+    checks: tuple[SafetyCheck, ...],
 ) -> list[_Candidate]:
+    """Every item that applies to this scan, with the answers that triggered it."""
     ambition_theme = catalogue.rules.ambition_themes.get(profile.get("ambition") or "")
-    covered = frozenset(c.question_id for c in safety_checks(bank, answers) if c.status != "ok")
     found = []
     for theme in bank.themes:
         score = scores[theme.id]
@@ -213,48 +218,75 @@ def _candidates(
                 if triggered is None:
                     continue
                 because = triggered
-            win = _win(bank, scores, because, frozenset() if item.safety else covered) * weight
-            found.append(_Candidate(item, because, win, theme.id == ambition_theme))
+            status = _worst_status(item, checks)
+            found.append(_Candidate(item, because, weight, theme.id == ambition_theme, status))
     return found
 
 
-def _rank_key(candidate: _Candidate) -> tuple[bool, Fraction, bool, int]:
-    """Safety steps first, in the order of their priority (how urgent a coach finds each: a
-    lost back-up before a missing privacy statement); then the most to win, the ambition's
-    theme among equals, then priority."""
-    if candidate.item.safety:
-        return (False, Fraction(0), False, candidate.item.priority)
-    return (True, -candidate.win, not candidate.first_among_equals, candidate.item.priority)
+def _worst_status(item: AdviceItem, checks: tuple[SafetyCheck, ...]) -> SafetyStatus | None:
+    """For a safety step: "risk" if it answers a risk, else "unknown"; None for other items."""
+    statuses = {c.status for c in checks if c.id in item.safety and c.status != "ok"}
+    if not statuses:
+        return None
+    return "risk" if "risk" in statuses else "unknown"
+
+
+def _safety_key(candidate: _Candidate) -> tuple[bool, int]:
+    """A known risk before an unknown one ("Weet ik niet"), then by how urgent a coach finds
+    each step (its priority: a lost back-up before a missing privacy statement)."""
+    return (candidate.status != "risk", candidate.item.priority)
+
+
+def _choice_key(
+    bank: Bank, scores: Mapping[str, ThemeScore], covered: frozenset[str], candidate: _Candidate
+) -> tuple[Fraction, bool, int]:
+    """The most to win on answers not yet taken on; the ambition's theme among equals; then
+    the item's priority (never its file name)."""
+    win = _win(bank, scores, candidate.because, covered) * candidate.weight
+    return (-win, not candidate.first_among_equals, candidate.item.priority)
 
 
 def _select(
-    ranked: list[_Candidate], catalogue: Catalogue, bank: Bank, answers: Mapping[str, Any]
+    candidates: list[_Candidate],
+    catalogue: Catalogue,
+    bank: Bank,
+    scores: Mapping[str, ThemeScore],
+    answers: Mapping[str, Any],
+    profile: Mapping[str, Any],
+    checks: tuple[SafetyCheck, ...],
 ) -> list[_Candidate]:
-    """Keep every safety step, then add other items within the limits of regels.yaml."""
+    """Every safety step first; then, one at a time, the item that wins most on answers no
+    item before it took on, within the limits of regels.yaml.
+
+    A training and a step for the same answer would say the same thing twice; so once an
+    item is chosen its questions count for no later one, and an item with nothing left to win
+    is not shown. A traject takes on no question: its steps are the quick wins beside it.
+    """
     rules = catalogue.rules
-    chosen = [c for c in ranked if c.item.safety]
-    room = rules.max_items
+    chosen = sorted((c for c in candidates if c.status), key=_safety_key)
+    covered = {c.question_id for c in checks if c.status != "ok"}
+    room = rules.max_items_by_time.get(profile.get("time") or "", rules.max_items)
     per_theme: Counter[str] = Counter()
     trajects = 0
-    for candidate in ranked:
-        item = candidate.item
-        if item.safety:
-            continue
-        if room == 0:
-            break
-        theme = bank.themes_by_id[item.theme]
-        cap = (
-            rules.max_items_unimportant_theme
-            if importance(theme, answers) == 0
-            else rules.max_items_per_theme
-        )
+    rest = [c for c in candidates if not c.item.safety]
+    while rest and room:
+        key = partial(_choice_key, bank, scores, frozenset(covered))
+        best = min(rest, key=key)
+        rest.remove(best)
+        if key(best)[0] == 0:
+            break  # the best has nothing left to win, so neither has any other
+        item = best.item
+        unimportant = importance(bank.themes_by_id[item.theme], answers) == 0
+        cap = rules.max_items_unimportant_theme if unimportant else rules.max_items_per_theme
         if per_theme[item.theme] >= cap:
             continue
         if item.kind == "traject":
             if trajects >= rules.traject.max_at_once:
                 continue
             trajects += 1
-        chosen.append(candidate)
+        else:
+            covered |= {t.question_id for t in best.because}
+        chosen.append(best)
         per_theme[item.theme] += 1
         room -= 1
     return chosen
@@ -269,8 +301,9 @@ def recommend(
 ) -> Advice:
     """Rank the advice that fits this scan, with the answers behind each item and the route."""
     scores = {theme_score.theme_id: theme_score for theme_score in score.themes}
-    ranked = sorted(_candidates(bank, catalogue, scores, answers, profile), key=_rank_key)
-    chosen = _select(ranked, catalogue, bank, answers)
+    checks = safety_checks(bank, answers)
+    candidates = _candidates(bank, catalogue, scores, answers, profile, checks)
+    chosen = _select(candidates, catalogue, bank, scores, answers, profile, checks)
     recommendations = tuple(
         Recommendation(
             c.item,
@@ -285,7 +318,7 @@ def recommend(
         recommendations,
         "traject" if traject_themes else "training",
         traject_themes,
-        safety_checks(bank, answers),
+        checks,
         strengths(bank, answers),
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .content import DONT_KNOW_ID, Bank
+from .content import DONT_KNOW_ID, Bank, Question
 from .content.advice import AdviceItem, Catalogue
 from .models import Scan, Werkplaats
 from .scan_reads import ScanRecord
@@ -150,6 +150,11 @@ class Result:
         return self.advice[0] if self.advice else None
 
     @property
+    def mostly_dont_know(self) -> bool:
+        """Tell whether "Weet ik niet" was the answer to at least half of the questions."""
+        return 2 * sum(t.dont_know for t in self.themes) >= sum(t.questions for t in self.themes)
+
+    @property
     def safety_in_order(self) -> bool:
         """Tell whether every safety item is in order (never for an unknown one)."""
         return self.safety is not None and all(c.status == "ok" for c in self.safety)
@@ -204,6 +209,19 @@ def answer_label(bank: Bank, question_id: str, answer: Any) -> str | None:
     if not labels:
         return "Geen van deze" if isinstance(answer, list) else None
     return ", ".join(labels)
+
+
+def _is_gap(question: Question, answer: Any) -> bool:
+    """Tell whether an answer may be called a gap: nothing chosen is said to go well.
+
+    A multiple answer with something ticked ("Omzet" of the figures) is part done, and
+    "Hier valt het meeste te winnen: ... 'Omzet'" would read as blame for what goes well.
+    """
+    chosen = answer if isinstance(answer, list) else [answer]
+    options = [question.options_by_id[o] for o in chosen if o in question.options_by_id]
+    if question.type == "multiple":
+        return not any(o.points for o in options)
+    return not any(o.strength for o in options)
 
 
 def stored_strengths(bank: Bank, frozen: dict[str, Any]) -> tuple[StrengthView, ...]:
@@ -267,8 +285,9 @@ def present_result(
         for costly in stored["costliest"]:
             # A question removed from a later bank version is left out rather than guessed.
             question = bank.questions_by_id.get(costly["question"])
-            answer = answer_label(bank, costly["question"], answers.get(costly["question"]))
-            if question is not None and answer is not None:
+            given = answers.get(costly["question"])
+            answer = answer_label(bank, costly["question"], given)
+            if question is not None and answer is not None and _is_gap(question, given):
                 gaps.append(Gap(question.text, answer))
         themes.append(
             ThemeResult(

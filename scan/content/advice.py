@@ -121,6 +121,8 @@ class Rules:
     traject: TrajectRule
     #: Items at most besides the safety steps (which are always all shown).
     max_items: int = Field(ge=1, le=20)
+    #: Fewer items for who has little time: the profile's time answer -> items at most.
+    max_items_by_time: dict[str, int] = Field(default_factory=dict)
     #: Items other than safety steps at most per theme, so that one theme cannot fill the list.
     max_items_per_theme: int = Field(ge=1, le=20)
     #: Items at most for a theme the ondernemer called not important (importance 0).
@@ -288,6 +290,20 @@ def _check_rules(rules: Rules, bank: Bank, label: str, problems: list[Problem]) 
                 problems.append(
                     Problem(label, f"traject.{key}", f"'{value}' is not an option of '{item_id}'")
                 )
+    times = bank.profile_by_id["time"].options_by_id
+    for time, count in rules.max_items_by_time.items():
+        if time not in times:
+            problems.append(
+                Problem(label, f"max_items_by_time.{time}", "is not an option of 'time'")
+            )
+        elif not 1 <= count <= rules.max_items:
+            problems.append(
+                Problem(
+                    label,
+                    f"max_items_by_time.{time}",
+                    f"must be 1 to max_items ({rules.max_items})",
+                )
+            )
     ambitions = bank.profile_by_id["ambition"].options_by_id
     for ambition in rules.ambition_themes:
         if ambition not in ambitions:

@@ -72,13 +72,28 @@ def test_the_result_says_how_often_weet_ik_niet_was_chosen(client, bank):
     assert html.count("koos je ‘Weet ik niet’") == 1
 
 
-def test_strong_business_is_advised_trainings_not_a_traject(client, bank):
+def test_strong_business_hears_what_goes_well_and_gets_no_route(client, bank):
     document = scan_via_api(client, bank, best_answer)
-    assert document["route"] == "training"
-    assert all(a["kind"] != "traject" for a in document["advice"])
+    assert document["route"] == "training" and document["advice"] == []
     html = client.get(f"/scan/{document['token']}/resultaat").get_data(as_text=True)
-    assert "We raden je trainingen en kleine stappen aan" in html
+    # No "we advise trainings" above an empty list: the page says why there is no step.
+    assert "We raden je trainingen en kleine stappen aan" not in html
+    assert "Op elke vraag van de scan gaf je al het beste antwoord" in html
     assert "Intensief traject met studenten" not in html
+    assert (
+        len(
+            re.findall(
+                r"<li>",
+                html[
+                    : html.index('id="eerst"')
+                    if 'id="eerst"' in html
+                    else html.index('id="per-thema"')
+                ],
+            )
+        )
+        >= 3
+    )
+    assert 'id="eerst"' not in html
 
 
 def test_weak_business_gets_a_traject_with_reasons_through_the_api(client, bank):
@@ -181,3 +196,23 @@ def test_the_postcode_page_of_an_unfinished_or_unknown_scan(client):
     draft = client.post("/scan").headers["Location"].split("/")[-2]
     assert client.get(f"/scan/{draft}/postcode").status_code == 303
     assert client.get(f"/scan/{'x' * 43}/postcode").status_code == 404
+
+
+def test_no_gap_names_an_answer_the_page_praises(client, bank):
+    """A ticked option of a multiple question, or an answer with a strength, is no gap."""
+
+    def pick(question):
+        if question.type == "multiple":  # one positive option ticked: part done
+            return [next(o.id for o in question.options if o.points)]
+        near_top = [o for o in question.options if o.strength and o.points < question.max_points]
+        return near_top[0].id if near_top else lowest_answer(question)
+
+    document = scan_via_api(client, bank, pick=pick)
+    html = client.get(f"/scan/{document['token']}/resultaat").get_data(as_text=True)
+    gaps = re.findall(r'<ul class="gaps">(.*?)</ul>', html, re.S)
+    for question in (q for t in bank.themes for q in t.questions):
+        shown = any(question.text in part for part in gaps)
+        answer = pick(question)
+        chosen = question.options_by_id[answer[0] if isinstance(answer, list) else answer]
+        if question.type == "multiple" or chosen.strength:
+            assert not shown, question.id

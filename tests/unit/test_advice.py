@@ -251,10 +251,38 @@ def test_conditions_table(conditions, pick, fits):
 
 def test_ties_go_by_priority_never_by_file_name():
     answers, profile = scenario()
+    answers["data-klantgegevens"] = answers["data-boekhouding"] = "papier"  # 3 points lost each
     catalogue = catalogue_of(
-        item("a-first-by-name", priority=20, **WHERE), item("z-last-by-name", priority=10, **WHERE)
+        item("a-first-by-name", priority=20, answers={"data-boekhouding": ("papier",)}),
+        item("z-last-by-name", priority=10, answers={"data-klantgegevens": ("papier",)}),
     )
     assert ids(advise(answers, profile, catalogue)) == ["z-last-by-name", "a-first-by-name"]
+
+
+def test_a_second_card_for_the_same_answer_is_not_shown():
+    answers, profile = scenario()
+    catalogue = catalogue_of(
+        item("stap", priority=20, kind="zelf-aan-de-slag", **WHERE),
+        item("workshop", priority=10, **WHERE),
+    )
+    assert ids(advise(answers, profile, catalogue)) == ["workshop"]
+
+
+def test_a_known_risk_goes_before_an_unknown_one():
+    answers, profile = scenario(best_answer)
+    answers["data-backup"] = "weet-ik-niet"  # back-ups: priority 1, but unknown
+    answers["auto-beveiliging"] = "sterk"  # no MFA: priority 2, a known risk
+    assert ids(advise(answers, profile))[:2] == ["auto-mfa-aanzetten", "data-backup-regelen"]
+
+
+@pytest.mark.parametrize("time", ["geen", "uur-per-maand"])
+def test_little_time_gets_fewer_items_but_every_safety_step(time):
+    advice = advise(*scenario(time=time))
+    others = [r for r in advice.recommendations if not r.item.safety]
+    assert len(others) == RULES.max_items_by_time[time] < RULES.max_items
+    assert {c.status for c in advice.safety} == {"risk"}
+    for check in advice.safety:
+        assert {i.id for i in CATALOGUE.safety_steps[check.id]} & set(ids(advice))
 
 
 @pytest.mark.parametrize(
