@@ -107,6 +107,8 @@ def _matches(conditions: Mapping[str, tuple[str, ...]], answers: Mapping[str, An
 
 def _score_conditions_hold(item: AdviceItem, score: ThemeScore) -> bool:
     applies = item.applies
+    if score.score is None:  # not measured: no condition on the level or score can hold
+        return not applies.levels and applies.min_score is None and applies.max_score is None
     if applies.levels and score.level not in applies.levels:
         return False
     if applies.min_score is not None and score.score < applies.min_score:
@@ -163,7 +165,8 @@ def traject_fits(
     """Tell whether adviezen/regels.yaml allows an intensive traject for this theme."""
     rule = catalogue.rules.traject
     return (
-        score.level <= rule.max_level
+        score.level is not None
+        and score.level <= rule.max_level
         and importance(theme, answers) >= rule.min_importance
         and profile.get("size") in rule.sizes
         and profile.get("time") in rule.time

@@ -36,8 +36,8 @@ def weakest_theme(result: dict[str, Any]) -> str | None:
     Ties go to the theme the advice ranked first (the gap weighed by how much the ondernemer
     cares about it), then by theme id; by id alone, equal scores always said the same theme.
     """
-    themes = result.get("themes", {})
-    if not themes:
+    themes = {t: v for t, v in result.get("themes", {}).items() if v["score"] is not None}
+    if not themes:  # none measured (or none stored)
         return None
     ranked = [advice["theme"] for advice in result.get("advice", [])]
 

@@ -23,6 +23,13 @@ KIND_LABELS = {
 #: Beyond this distance a werkplaats is not "in je buurt", and the result page says so.
 FAR_KM = 40
 
+#: A theme where fewer than half of the questions apply has no score and no level.
+NOT_MEASURED = "Niet gemeten"
+NOT_MEASURED_TEXT = (
+    "Bij de meeste vragen van dit thema koos je ‘Past niet bij ons’. Daarom geven we hier geen "
+    "score en geen niveau: dat zou meer zeggen dan je antwoorden."
+)
+
 #: The safety statuses in words, as the result page and the lead page show them.
 SAFETY_LABELS = {"ok": "In orde", "risk": "Risico", "unknown": "Onbekend"}
 
@@ -63,8 +70,9 @@ class ThemeResult:
 
     theme_id: str
     title: str
-    score: int
-    level: int
+    #: None, with level None, when the theme was not measured.
+    score: int | None
+    level: int | None
     level_name: str
     level_text: str
     gaps: tuple[Gap, ...]
@@ -72,6 +80,16 @@ class ThemeResult:
     #: Scored questions of the theme, and how many of them were answered "Weet ik niet".
     questions: int = 0
     dont_know: int = 0
+
+    @property
+    def score_label(self) -> str:
+        """The score as a table shows it: '62', or 'niet gemeten'."""
+        return str(self.score) if self.score is not None else NOT_MEASURED.lower()
+
+    @property
+    def level_label(self) -> str:
+        """The level as a table shows it: '2: Online op weg', or 'Niet gemeten'."""
+        return f"{self.level}: {self.level_name}" if self.level is not None else self.level_name
 
 
 @dataclass(frozen=True)
@@ -133,7 +151,7 @@ def werkplaats_heading(werkplaats: WerkplaatsView | None) -> str:
 class Result:
     """A completed scan's result, ready to show."""
 
-    overall: int
+    overall: int | None
     themes: tuple[ThemeResult, ...]
     bank_version: str
     advice: tuple[AdviceView, ...]
@@ -148,6 +166,17 @@ class Result:
     def first_step(self) -> AdviceView | None:
         """The single most valuable step: the first of the ranked advice."""
         return self.advice[0] if self.advice else None
+
+    @property
+    def overall_sentence(self) -> str | None:
+        """Say the overall score as an average of the measured themes, not as a grade."""
+        measured = sum(t.score is not None for t in self.themes)
+        if self.overall is None or measured < 2:
+            return None  # one measured theme: its own score says it all
+        over = "de drie thema’s" if measured == 3 else f"de {measured} gemeten thema’s"
+        return (
+            f"Gemiddeld over {over} kom je uit op {self.overall}, op dezelfde schaal van 0 tot 100."
+        )
 
     @property
     def mostly_dont_know(self) -> bool:
@@ -280,7 +309,11 @@ def present_result(
     themes = []
     for theme in bank.themes:
         stored = frozen["themes"][theme.id]
-        level = theme.level(stored["level"])
+        if stored["level"] is None:
+            level_name, level_text = NOT_MEASURED, NOT_MEASURED_TEXT
+        else:
+            level = theme.level(stored["level"])
+            level_name, level_text = level.name, level.text
         gaps = []
         for costly in stored["costliest"]:
             # A question removed from a later bank version is left out rather than guessed.
@@ -294,9 +327,9 @@ def present_result(
                 theme.id,
                 theme.title,
                 stored["score"],
-                level.level,
-                level.name,
-                level.text,
+                stored["level"],
+                level_name,
+                level_text,
                 tuple(gaps),
                 tuple(s.text for s in strengths if s.theme_id == theme.id),
                 len(theme.questions),

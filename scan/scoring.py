@@ -3,6 +3,10 @@
 The rules are DESIGN's contract: a theme scores 100 * awarded / max rounded half up; the overall
 score is the mean of the rounded theme scores, rounded half up; levels are 25-point bands.
 Integer arithmetic throughout, so that 62.5 always rounds to 63 and never to banker's 62.
+
+"Past niet bij ons" (an option marked not_applicable) takes its question out of the theme's
+maximum: it is not 0 points. A theme where fewer than half of its questions apply is not
+measured: no score and no level, and the overall score is the mean of the measured themes.
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ class QuestionScore(NamedTuple):
     question_id: str
     awarded: int
     max_points: int
+    applies: bool = True
 
     @property
     def lost(self) -> int:
-        return self.max_points - self.awarded
+        return self.max_points - self.awarded if self.applies else 0
 
 
 @dataclass(frozen=True)
@@ -38,11 +43,17 @@ class ThemeScore:
     """The score of one theme with its level and per-question detail."""
 
     theme_id: str
-    score: int
-    level: int
+    #: None when the theme is not measured (too many questions do not apply).
+    score: int | None
+    level: int | None
     awarded: int
     max_points: int
     questions: tuple[QuestionScore, ...]
+
+    @property
+    def measured(self) -> bool:
+        """Tell whether enough questions applied to give the theme a score."""
+        return self.score is not None
 
     def question(self, question_id: str) -> QuestionScore:
         """Return the score of one of the theme's questions."""
@@ -58,7 +69,8 @@ class ThemeScore:
 class ScanScore:
     """Overall score and the theme scores in bank order."""
 
-    overall: int
+    #: None when no theme is measured.
+    overall: int | None
     themes: tuple[ThemeScore, ...]
 
     def theme(self, theme_id: str) -> ThemeScore:
@@ -78,6 +90,12 @@ def level_for(score: int) -> int:
     return min(score // 25 + 1, 4)
 
 
+def applies(question: Question, answer: Answer) -> bool:
+    """Tell whether the question counts for this firm: not answered "Past niet bij ons"."""
+    chosen = [answer] if isinstance(answer, str) else answer
+    return not question.not_applicable_ids.intersection(chosen)
+
+
 def question_points(question: Question, answer: Answer) -> int:
     """Points for one answer: the option's points, or the sum of chosen options if multiple."""
     points = question.points_by_option
@@ -89,17 +107,23 @@ def question_points(question: Question, answer: Answer) -> int:
 def score_theme(theme: Theme, answers: Answers) -> ThemeScore:
     """Score one theme; every scored question must have an (already validated) answer."""
     details = tuple(
-        QuestionScore(q.id, question_points(q, answers[q.id]), q.max_points)
+        QuestionScore(
+            q.id, question_points(q, answers[q.id]), q.max_points, applies(q, answers[q.id])
+        )
         for q in theme.questions
     )
-    awarded = sum(d.awarded for d in details)
-    maximum = sum(d.max_points for d in details)
+    counted = [d for d in details if d.applies]
+    awarded = sum(d.awarded for d in counted)
+    maximum = sum(d.max_points for d in counted)
+    if 2 * len(counted) < len(details):  # fewer than half apply: not measured
+        return ThemeScore(theme.id, None, None, awarded, maximum, details)
     score = round_half_up_ratio(100 * awarded, maximum)
     return ThemeScore(theme.id, score, level_for(score), awarded, maximum, details)
 
 
 def score_scan(bank: Bank, answers: Answers) -> ScanScore:
-    """Score every theme and the overall mean."""
+    """Score every theme and the overall mean of the measured ones."""
     themes = tuple(score_theme(theme, answers) for theme in bank.themes)
-    overall = round_half_up_ratio(sum(t.score for t in themes), len(themes))
+    measured = [t.score for t in themes if t.score is not None]
+    overall = round_half_up_ratio(sum(measured), len(measured)) if measured else None
     return ScanScore(overall, themes)

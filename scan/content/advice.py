@@ -265,7 +265,8 @@ def _check_answers(header: AdviceHeader, bank: Bank, label: str, problems: list[
                         Problem(
                             label,
                             field,
-                            f"'{option_id}' is the top of the ladder: there is nothing to win",
+                            f"'{option_id}' is the top of the ladder or does not apply: "
+                            "there is nothing to win",
                         )
                     )
 
@@ -277,6 +278,8 @@ def _at_the_top(question, option) -> bool:
     something the firm does, so advice cannot be for it; only the empty ones ("Geen van deze",
     "Weet ik niet") can trigger.
     """
+    if option.not_applicable:
+        return True  # the question does not count for this firm: nothing to win either
     if question.type == "single":
         return option.points >= question.max_points
     return option.points > 0

@@ -83,6 +83,9 @@ class Option:
     dont_know: bool = False
     #: What this answer says the firm already does well, shown under "Dit gaat al goed".
     strength: Text | None = None
+    #: "Past niet bij ons": the question does not count for this firm (not 0 points: left
+    #: out of the theme's maximum).
+    not_applicable: bool = False
 
 
 @content
@@ -113,6 +116,8 @@ class Question:
                 raise ValueError("'weight' belongs to the importance question only")
             if self.max_points <= 0:
                 raise ValueError("a scored question needs at least one option worth points")
+            self._check_not_applicable()
+            self._check_ladder()
             self._check_strengths()
         else:
             if any(o.points for o in self.options):
@@ -122,6 +127,30 @@ class Question:
             if any(o.strength for o in self.options):
                 raise ValueError("'strength' belongs to scored questions only")
         return self
+
+    def _check_not_applicable(self) -> None:
+        for option in self.options:
+            if not option.not_applicable:
+                continue
+            if option.points or option.strength:
+                raise ValueError(f"'{option.id}' is not applicable: it has no points or strength")
+            if self.type == "multiple" and not option.exclusive:
+                raise ValueError(f"'{option.id}' is not applicable: mark it 'exclusive' too")
+
+    def _check_ladder(self) -> None:
+        """In a single question the rungs rise: each option worth more than the one before.
+
+        "Weet ik niet" and "Past niet bij ons" stand beside the ladder, not on it.
+        """
+        if self.type != "single":
+            return
+        rungs = [o for o in self.options if not (o.dont_know or o.not_applicable)]
+        for lower, higher in zip(rungs, rungs[1:], strict=False):
+            if higher.points <= lower.points:
+                raise ValueError(
+                    f"the options must rise from lowest to highest: '{higher.id}' "
+                    f"({higher.points} points) comes after '{lower.id}' ({lower.points})"
+                )
 
     def _check_strengths(self) -> None:
         """A strength is said of an answer at or near the top of its ladder, nowhere else.
@@ -143,6 +172,11 @@ class Question:
         if self.type == "multiple":
             return sum(o.points for o in self.options if not o.exclusive)
         return max(o.points for o in self.options)
+
+    @cached_property
+    def not_applicable_ids(self) -> frozenset[str]:
+        """The ids of the options that say "Past niet bij ons"."""
+        return frozenset(o.id for o in self.options if o.not_applicable)
 
     @cached_property
     def options_by_id(self) -> dict[str, Option]:

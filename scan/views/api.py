@@ -34,6 +34,7 @@ def questionnaire_document(bank: Bank) -> dict[str, Any]:
         return [
             {"id": o.id, "label": o.label, "points": o.points}
             | ({"exclusive": True} if o.exclusive else {})
+            | ({"not_applicable": True} if o.not_applicable else {})
             for o in opts
         ]
 
@@ -84,10 +85,14 @@ def result_document(scan: ScanRecord, stored_result: dict[str, Any], bank: Bank)
     themes = {}
     for theme in bank.themes:
         stored = stored_result["themes"][theme.id]
+        if stored["level"] is None:  # too few questions applied to measure it
+            themes[theme.id] = {"score": None, "level": None, "measured": False}
+            continue
         level = theme.level(stored["level"])
         themes[theme.id] = {
             "score": stored["score"],
             "level": {"id": level.level, "name": level.name},
+            "measured": True,
         }
     advice = [
         {

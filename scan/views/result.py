@@ -72,7 +72,7 @@ def _result_context(scan: ScanRecord) -> dict:
     werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
     return dict(
         result=result,
-        chart=bar_chart([(t.title, t.score) for t in result.themes]),
+        chart=bar_chart([(t.title, t.score) for t in result.themes if t.score is not None]),
         rules=current_catalogue().rules.traject,
         werkplaats=werkplaats,
         far=werkplaats is not None and werkplaats.is_far,

@@ -75,6 +75,7 @@ def test_extremes_score_zero_and_hundred_on_every_theme(client, bank, openapi, p
         assert document["scores"]["themes"][theme.id] == {
             "score": score,
             "level": {"id": level, "name": theme.level(level).name},
+            "measured": True,
         }
     assert document["result_url"] == f"http://scan.test/scan/{document['token']}/resultaat"
     assert response.headers["Location"] == document["result_url"]
@@ -288,6 +289,9 @@ def test_the_api_document_says_what_the_result_page_shows(app, client, bank, dat
     assert document["scores"]["overall"] == result.overall
     assert document["scores"]["themes"] == {
         t.theme_id: {"score": t.score, "level": {"id": t.level, "name": t.level_name}}
+        | {"measured": True}
+        if t.score is not None
+        else {"score": None, "level": None, "measured": False}
         for t in result.themes
     }
     assert document["advice"] == [
@@ -367,3 +371,23 @@ def test_a_result_stored_before_the_safety_check_still_shows(app, client, bank, 
     html = page.get_data(as_text=True)
     assert 'id="veiligheid"' not in html  # no list rather than a list that says "in orde"
     assert created["advice"][0]["title"] in html
+
+
+def test_a_theme_not_measured_shows_no_score_and_no_level(app, client, bank, openapi):
+    """Stored as the scoring leaves it when most questions do not apply: score and level null."""
+    created = post_scan(client, payload(bank, pick=lowest_answer)).get_json()
+    token = created["token"]
+    with app.app_context():
+        session = get_session()
+        scan = find_scan(session, token)
+        themes = {**scan.result["themes"], "data": {"score": None, "level": None, "costliest": []}}
+        scan.result = {**scan.result, "themes": themes}
+        session.commit()
+    document = client.get(f"{API}/scans/{token}").get_json()
+    assert_matches(openapi, "ScanResult", document)
+    assert document["scores"]["themes"]["data"] == {"score": None, "level": None, "measured": False}
+    html = client.get(f"/scan/{token}/resultaat").get_data(as_text=True)
+    title = bank.themes_by_id["data"].title
+    assert f"{title}: niet gemeten" in html
+    assert "Past niet bij ons" in html
+    assert "Gemiddeld over de 2 gemeten thema’s" in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from scan.config import PROJECT_ROOT
 from scan.content import Question, Theme, load_bank, parse
@@ -199,7 +200,8 @@ def test_improving_one_answer_never_lowers_a_score(answers, data):
 @settings(max_examples=200, deadline=None)
 @given(
     points=st.lists(
-        st.lists(st.integers(0, 6), min_size=2, max_size=5).filter(lambda p: max(p) > 0),
+        # A ladder: each option worth more than the one before (check-content's rule).
+        st.lists(st.integers(0, 6), min_size=2, max_size=5, unique=True).map(sorted),
         min_size=6,
         max_size=10,
     ),
@@ -213,3 +215,58 @@ def test_any_valid_theme_scores_zero_to_hundred(points, data):
     assert score_theme(theme, best).score == 100
     chosen = {q.id: data.draw(st.sampled_from([o.id for o in q.options])) for q in theme.questions}
     assert 0 <= score_theme(theme, chosen).score <= 100
+
+
+def with_not_applicable(qid: str, points: list[int]) -> dict:
+    question = single(qid, points)
+    past_niet = {"id": "past-niet", "label": "Past niet bij ons", "not_applicable": True}
+    return {**question, "options": [*question["options"], past_niet]}
+
+
+def test_a_question_that_does_not_apply_leaves_the_maximum():
+    """Best answers everywhere and one question "Past niet bij ons": still 100, not less."""
+    theme = theme_with([with_not_applicable("kassa", [0, 1, 2, 3])])
+    best = {q.id: max(q.options, key=lambda o: o.points).id for q in theme.questions}
+    result = score_theme(theme, best | {"kassa": "past-niet"})
+    assert (result.score, result.level, result.max_points) == (100, 4, 5)
+    assert result.questions[0].lost == 0 and not result.questions[0].applies
+    # "Weet ik niet" is something else: 0 points out of the question's maximum.
+    assert score_theme(theme, best | {"kassa": "weet-ik-niet"}).score == 63  # 5 of 8, half up
+
+
+def test_a_theme_where_fewer_than_half_apply_is_not_measured():
+    theme = theme_with([with_not_applicable(f"q{i}", [0, 1]) for i in range(6)])
+    best = {q.id: "o1" for q in theme.questions}
+    three_apply = best | {f"q{i}": "past-niet" for i in range(3)}
+    four_out = best | {f"q{i}": "past-niet" for i in range(4)}
+    assert score_theme(theme, three_apply).score == 100  # half apply: measured
+    result = score_theme(theme, four_out)
+    assert (result.score, result.level, result.measured) == (None, None, False)
+
+
+def test_the_overall_score_is_the_mean_of_the_measured_themes():
+    answers = {q.id: best_answer(q) for q in BANK.questions_by_id.values()}
+    themes = score_scan(BANK, answers).themes
+    assert all(t.score == 100 for t in themes)
+    assert score_scan(BANK, answers).overall == 100
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        [{"id": "a", "label": "A", "points": 2}, {"id": "b", "label": "B", "points": 1}],
+        [{"id": "a", "label": "A", "points": 1}, {"id": "b", "label": "B", "points": 1}],
+    ],
+    ids=["falling", "flat"],
+)
+def test_a_ladder_must_rise(options):
+    question = {"id": "q", "text": "Vraag?", "options": options}
+    with pytest.raises(ValidationError, match="must rise from lowest to highest"):
+        theme_with([question])
+
+
+def test_not_applicable_has_no_points():
+    question = with_not_applicable("q", [0, 1])
+    question["options"][-1]["points"] = 1
+    with pytest.raises(ValidationError, match="not applicable"):
+        theme_with([question])
