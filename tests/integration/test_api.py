@@ -327,18 +327,26 @@ def test_the_api_document_says_what_the_result_page_shows(app, client, bank, dat
     )
 
 
+def stored_then_changed(app, client, bank, change) -> dict:
+    """Post a scan of the lowest answers, then rewrite its stored result with change(result)."""
+    created = post_scan(client, payload(bank, pick=lowest_answer)).get_json()
+    with app.app_context():
+        session = get_session()
+        scan = find_scan(session, created["token"])
+        scan.result = change(scan.result)
+        session.commit()
+    return created
+
+
 def test_advice_removed_from_the_catalogue_since_is_left_out_of_page_and_document(
     app, client, bank
 ):
-    created = post_scan(client, payload(bank, pick=lowest_answer)).get_json()
+    gone = {"id": "uit-de-catalogus", "kind": "training", "theme": "data", "reasons": []}
+    created = stored_then_changed(
+        app, client, bank, lambda result: {**result, "advice": [gone, *result["advice"]]}
+    )
     token = created["token"]
     assert created["advice"], "the lowest answers get advice"
-    with app.app_context():
-        session = get_session()
-        scan = find_scan(session, token)
-        gone = {"id": "uit-de-catalogus", "kind": "training", "theme": "data", "reasons": []}
-        scan.result = {**scan.result, "advice": [gone, *scan.result["advice"]]}
-        session.commit()
     document = client.get(f"{API}/scans/{token}").get_json()
     assert [a["id"] for a in document["advice"]] == [a["id"] for a in created["advice"]]
     page = client.get(f"/scan/{token}/resultaat")
@@ -348,17 +356,16 @@ def test_advice_removed_from_the_catalogue_since_is_left_out_of_page_and_documen
 
 def test_a_result_stored_before_the_safety_check_still_shows(app, client, bank, openapi):
     """Results frozen before 2026-12 have no safety, strengths, because or priority."""
-    created = post_scan(client, payload(bank, pick=lowest_answer)).get_json()
-    token = created["token"]
-    with app.app_context():
-        session = get_session()
-        scan = find_scan(session, token)
-        old = {k: v for k, v in scan.result.items() if k not in ("safety", "strengths")}
+
+    def before_the_safety_check(result: dict) -> dict:
+        old = {k: v for k, v in result.items() if k not in ("safety", "strengths")}
         old["advice"] = [
             {k: v for k, v in a.items() if k not in ("because", "priority")} for a in old["advice"]
         ]
-        scan.result = old
-        session.commit()
+        return old
+
+    created = stored_then_changed(app, client, bank, before_the_safety_check)
+    token = created["token"]
     document = client.get(f"{API}/scans/{token}").get_json()
     assert_matches(openapi, "ScanResult", document)
     assert document["safety"] == [] and document["strengths"] == []
@@ -375,14 +382,14 @@ def test_a_result_stored_before_the_safety_check_still_shows(app, client, bank, 
 
 def test_a_theme_not_measured_shows_no_score_and_no_level(app, client, bank, openapi):
     """Stored as the scoring leaves it when most questions do not apply: score and level null."""
-    created = post_scan(client, payload(bank, pick=lowest_answer)).get_json()
+    not_measured = {"score": None, "level": None, "costliest": []}
+    created = stored_then_changed(
+        app,
+        client,
+        bank,
+        lambda result: {**result, "themes": {**result["themes"], "data": not_measured}},
+    )
     token = created["token"]
-    with app.app_context():
-        session = get_session()
-        scan = find_scan(session, token)
-        themes = {**scan.result["themes"], "data": {"score": None, "level": None, "costliest": []}}
-        scan.result = {**scan.result, "themes": themes}
-        session.commit()
     document = client.get(f"{API}/scans/{token}").get_json()
     assert_matches(openapi, "ScanResult", document)
     assert document["scores"]["themes"]["data"] == {"score": None, "level": None, "measured": False}
