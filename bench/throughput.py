@@ -73,6 +73,10 @@ def bench_config(database_url: str | None, tmp: str) -> dict:
         "SECRET_KEY": SECRET,
         "DATABASE_URL": url,
         "MAIL_NATIONAL_INBOX": "leads@bench.test",
+        # Production names the controller on /privacy, or refuses to start.
+        "PRIVACY_CONTROLLER": "Benchmark",
+        "PRIVACY_ADDRESS": "Benchmarkstraat 1, 1234 AB Benchmark",
+        "PRIVACY_EMAIL": "privacy@bench.test",
     }
 
 
