@@ -356,7 +356,7 @@ def explain(
             reasons.append(f"Je vindt {theme.title.lower()} ‘{weight.label.lower()}’.")
         time = bank.profile_by_id["time"].options_by_id.get(profile.get("time") or "")
         if time is not None:
-            reasons.append(f"Je hebt elke week tijd: ‘{time.label.lower()}’.")
+            reasons.append(f"Je hebt er tijd voor: ‘{time.label.lower()}’.")
     ambition = profile.get("ambition") or ""
     if not item.safety and catalogue.rules.ambition_themes.get(ambition) == item.theme:
         label = bank.profile_by_id["ambition"].options_by_id[ambition].label

@@ -119,7 +119,7 @@ def test_a_traject_names_the_weakest_answers_and_the_reasons_for_it():
     theme = BANK.themes_by_id[traject.item.theme]
     assert {t.question_id for t in traject.because} <= set(theme.questions_by_id)
     text = " ".join(traject.reasons)
-    assert "‘heel belangrijk’" in text and "‘een uur per week’" in text
+    assert "‘heel belangrijk’" in text and "‘elke week ongeveer een uur’" in text
 
 
 def test_traject_only_at_level_two_or_lower():

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from scan.config import PROJECT_ROOT
 from scan.content import Question, Theme, load_bank, parse
 from scan.scoring import (
+    applies,
     level_for,
     question_points,
     round_half_up_ratio,
@@ -171,7 +172,13 @@ def test_scores_stay_within_bounds(answers):
 
 
 def _improvements(question: Question, answer):
-    """Every answer that is worth strictly more than `answer` and differs in one step."""
+    """Every answer that is worth strictly more than `answer` and differs in one step.
+
+    "Past niet bij ons" stands beside the ladder: from there no answer is a step up (a
+    question that starts to apply can lower the theme's share), so there is none.
+    """
+    if not applies(question, answer):
+        return []
     current = question_points(question, answer)
     if question.type == "single":
         return [o.id for o in question.options if o.points > current]
