@@ -243,3 +243,14 @@ def test_time_estimate_on_the_landing_page_is_honest():
     words = sum(len(text.split()) for text in texts)
     minutes = words / 180 + questions * 8 / 60
     assert bank.minutes.min <= minutes <= bank.minutes.max, f"{words} words -> {minutes:.1f} min"
+
+
+def test_the_scan_asks_at_most_thirty_items():
+    """Ten minutes on a phone: profile items, scored and importance questions together.
+
+    Every sector sees the same questions today; sector variants (issue 14) will have to count
+    per sector.
+    """
+    bank = load_bank(VRAGEN)
+    items = len(bank.profile) + sum(len(theme.all_questions) for theme in bank.themes)
+    assert items <= 30, items
