@@ -103,3 +103,42 @@ def test_raw_html_and_links_are_removed_from_the_body(adviezen):
     assert "example.org" not in item.body_html
     assert "<img" not in item.body_html
     assert "klik" in item.body_html
+
+
+def test_a_training_must_name_the_answers_it_is_for(adviezen):
+    path = adviezen / "osm-workshop-sociale-media.md"
+    rewrite(path, "  answers:\n    osm-social: [niet, zelden, af-en-toe]\n", "  levels: [1, 2]\n")
+    message = broken(adviezen)
+    assert "adviezen/osm-workshop-sociale-media.md" in message
+    assert "an item of kind 'training' needs 'applies.answers'" in message
+
+
+def test_an_item_for_the_top_of_a_ladder_is_refused(adviezen):
+    rewrite(adviezen / "osm-website-basis.md", "[geen, verouderd]", "[geen, bijwerken]")
+    message = broken(adviezen)
+    assert "osm-website-basis.md: applies.answers.osm-website: 'bijwerken' is the top" in message
+
+
+def test_two_items_with_one_priority_are_refused(adviezen):
+    rewrite(adviezen / "osm-website-basis.md", "priority: 10", "priority: 12")
+    message = broken(adviezen)
+    assert "osm-website-basis.md: priority: 12 is already the priority of" in message
+
+
+def test_a_safety_answer_without_its_step_is_refused(adviezen):
+    rewrite(adviezen / "data-backup-regelen.md", "[geen, hand, weet-ik-niet]", "[geen, hand]")
+    message = broken(adviezen)
+    assert "adviezen: safety.back-ups: no step" in message and "['weet-ik-niet']" in message
+
+
+def test_a_step_for_a_safety_item_may_not_apply_on_an_answer_in_order(adviezen):
+    rewrite(adviezen / "data-backup-terugzetten.md", "[automatisch]", "[automatisch, getest]")
+    message = broken(adviezen)
+    assert "data-backup-terugzetten.md: applies.answers.data-backup" in message
+
+
+def test_an_unknown_sector_is_named(adviezen):
+    rewrite(adviezen / "osm-offerte-online.md", "sectors: [bouw,", "sectors: [bouwen,")
+    assert "osm-offerte-online.md: sectors: 'bouwen' is not an option of 'sector'" in broken(
+        adviezen
+    )
