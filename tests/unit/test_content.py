@@ -254,3 +254,38 @@ def test_the_scan_asks_at_most_thirty_items():
     bank = load_bank(VRAGEN)
     items = len(bank.profile) + sum(len(theme.all_questions) for theme in bank.themes)
     assert items <= 30, items
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (_set(["items", 0, "question"], "data-bakup"), "items[0].question: no such scored"),
+        (_set(["items", 0, "ok"], ["weet-ik-niet"]), "items[0].ok: 'Weet ik niet' is unknown"),
+        (_set(["items", 0, "ok"], ["klaar"]), "items[0].ok: 'klaar' is not an option"),
+        (
+            _set(["items", 0, "ok"], ["geen", "hand", "automatisch", "getest"]),
+            "items[0].ok: leaves no answer that is a risk",
+        ),
+    ],
+    ids=["unknown question", "dont know in order", "unknown option", "nothing a risk"],
+)
+def test_a_broken_safety_list_is_named(vragen, change, expected):
+    edit(vragen, "basisveiligheid.yaml", change)
+    with pytest.raises(ContentError) as caught:
+        load_bank(vragen)
+    assert f"vragen/basisveiligheid.yaml: {expected}" in str(caught.value)
+
+
+def test_a_strength_low_on_the_ladder_is_refused(vragen):
+    def change(data):
+        data["questions"][0]["options"][0]["strength"] = "Je hebt geen website."
+
+    edit(vragen, "online-sales-marketing.yaml", change)
+    with pytest.raises(ContentError, match="has a 'strength' but is not at or near the top"):
+        load_bank(vragen)
+
+
+def test_a_level_text_about_safety_is_refused(vragen):
+    edit(vragen, "data.yaml", _set(["levels", 3, "text"], "Je back-ups zijn goed geregeld."))
+    with pytest.raises(ContentError, match="level 4 speaks of safety"):
+        load_bank(vragen)
