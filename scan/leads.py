@@ -33,8 +33,9 @@ def existing_lead(scan: Scan, contact: Contact) -> Lead | None:
 def weakest_theme(result: dict[str, Any]) -> str | None:
     """Return the theme with the lowest score in a stored result.
 
-    Ties go to the theme the advice ranked first (the gap weighed by how much the ondernemer
-    cares about it), then by theme id; by id alone, equal scores always said the same theme.
+    Ties go to the theme of the advice shown first (a safety step, if there is one: they lead
+    the list), then by theme id; by id alone, equal scores always said the same theme. A theme
+    that was not measured has no score and is no candidate.
     """
     themes = {t: v for t, v in result.get("themes", {}).items() if v["score"] is not None}
     if not themes:  # none measured (or none stored)

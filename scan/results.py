@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -168,6 +168,11 @@ class Result:
         return self.advice[0] if self.advice else None
 
     @property
+    def all_best(self) -> bool:
+        """Tell whether every measured theme scored 100: nothing left to win anywhere."""
+        return all(t.score in (None, 100) for t in self.themes) and self.overall is not None
+
+    @property
     def overall_sentence(self) -> str | None:
         """Say the overall score as an average of the measured themes, not as a grade."""
         measured = sum(t.score is not None for t in self.themes)
@@ -265,10 +270,12 @@ def stored_strengths(bank: Bank, frozen: dict[str, Any]) -> tuple[StrengthView, 
     return tuple(found)
 
 
-def _safety(
-    bank: Bank, frozen: dict[str, Any], shown: dict[str, str]
-) -> tuple[SafetyView, ...] | None:
-    """The stored safety check in words; `shown` maps safety ids to the advice shown for them."""
+def stored_safety(bank: Bank, frozen: dict[str, Any]) -> tuple[SafetyView, ...] | None:
+    """The stored safety check in words, as the page and the API show it.
+
+    None for a result stored before the safety check existed. A line whose item, question or
+    answer has left the bank since is left out rather than guessed.
+    """
     if "safety" not in frozen:
         return None
     labels = {item.id: item.label for item in bank.safety}
@@ -277,7 +284,7 @@ def _safety(
         label = labels.get(stored["id"])
         answer = answer_label(bank, stored["question"], stored["answer"])
         if label is None or answer is None:
-            continue  # an item or question removed from the bank since
+            continue
         views.append(
             SafetyView(
                 stored["id"],
@@ -286,10 +293,19 @@ def _safety(
                 stored["status"],
                 SAFETY_LABELS[stored["status"]],
                 answer,
-                shown.get(stored["id"]),
+                None,
             )
         )
     return tuple(views)
+
+
+def _with_steps(
+    safety: tuple[SafetyView, ...] | None, shown: dict[str, str]
+) -> tuple[SafetyView, ...] | None:
+    """Link each safety line to the first advice shown for it (the step to take)."""
+    if safety is None:
+        return None
+    return tuple(replace(view, step=shown.get(view.id)) for view in safety)
 
 
 def present_result(
@@ -367,6 +383,6 @@ def present_result(
         frozen.get("route", "training"),
         tuple(frozen.get("traject_themes", [])),
         werkplaats_view(scan.werkplaats, scan.distance_km),
-        _safety(bank, frozen, shown),
+        _with_steps(stored_safety(bank, frozen), shown),
         strengths,
     )

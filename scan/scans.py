@@ -203,7 +203,8 @@ def result_snapshot(score: ScanScore, advice: Advice) -> dict[str, Any]:
     """Return the stored form of a result: numbers and ids, the reasons as shown; no texts.
 
     The result is frozen here: a later question bank or advice file changes the words a
-    stored result is shown with, never which safety status, strengths or advice it has.
+    stored result is shown with, never which safety status, strengths or advice it has (a
+    line whose item or question was removed since is left out).
     """
     return {
         "route": advice.route,

@@ -14,7 +14,13 @@ from ..contact import validate_contact
 from ..content import Bank
 from ..db import get_session, read_connection, write_connection
 from ..leads import LeadConflict
-from ..results import WerkplaatsView, advice_still_offered, stored_strengths, werkplaats_view
+from ..results import (
+    WerkplaatsView,
+    advice_still_offered,
+    stored_safety,
+    stored_strengths,
+    werkplaats_view,
+)
 from ..scan_reads import ScanRecord, read_result
 from ..scans import store_submission
 from ..views import current_bank, current_catalogue, scan_or_404, scan_record_or_404
@@ -108,11 +114,9 @@ def result_document(scan: ScanRecord, stored_result: dict[str, Any], bank: Bank)
             advice_still_offered(catalogue, stored_result.get("advice", [])), start=1
         )
     ]
-    labels = {item.id: item.label for item in bank.safety}
     safety = [
-        {"id": c["id"], "label": labels[c["id"]], "status": c["status"], "question": c["question"]}
-        for c in stored_result.get("safety", [])
-        if c["id"] in labels
+        {"id": c.id, "label": c.label, "status": c.status, "question": c.question}
+        for c in stored_safety(bank, stored_result) or ()
     ]
     strengths = [
         {"question": s.question_id, "text": s.text} for s in stored_strengths(bank, stored_result)

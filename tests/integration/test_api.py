@@ -398,3 +398,18 @@ def test_a_theme_not_measured_shows_no_score_and_no_level(app, client, bank, ope
     assert f"{title}: niet gemeten" in html
     assert "Past niet bij ons" in html
     assert "Gemiddeld over de 2 gemeten thema’s" in html
+
+
+def test_a_safety_line_whose_question_left_the_bank_is_left_out_of_page_and_document(
+    app, client, bank
+):
+    gone = {"id": "privacy", "question": "weg-vraag", "answer": "niet", "status": "risk"}
+
+    def with_a_removed_question(result: dict) -> dict:
+        return {**result, "safety": [gone, *result["safety"]]}
+
+    created = stored_then_changed(app, client, bank, with_a_removed_question)
+    document = client.get(f"{API}/scans/{created['token']}").get_json()
+    assert document["safety"] == created["safety"]  # the line is gone from the API too
+    html = client.get(f"/scan/{created['token']}/resultaat").get_data(as_text=True)
+    assert html.count('class="safety safety-') == len(created["safety"])

@@ -205,3 +205,16 @@ def test_no_gap_names_an_answer_the_page_praises(client, bank):
         chosen = question.options_by_id[answer[0] if isinstance(answer, list) else answer]
         if question.type == "multiple" or chosen.strength:
             assert not shown, question.id
+
+
+def test_no_advice_without_all_best_answers_does_not_say_all_answers_were_best(client, bank):
+    def pick(question):  # the best single answers, one ticked option in a multiple question
+        if question.type == "multiple":
+            return [next(o.id for o in question.options if o.points)]
+        return best_answer(question)
+
+    document = scan_via_api(client, bank, pick=pick)
+    assert document["advice"] == [] and document["scores"]["overall"] < 100
+    html = client.get(f"/scan/{document['token']}/resultaat").get_data(as_text=True)
+    assert "gaf je al het beste antwoord" not in html
+    assert "Bij je antwoorden past nu geen losse stap uit ons aanbod" in html
