@@ -291,7 +291,7 @@ ALLES_GOED = Persona(
         "auto-facturen": "automatisch",
         "auto-planning": "gekoppeld",
         "auto-opdrachten": "doorgezet",
-        "auto-taken": ["afspraken", "voorraad", "standaardteksten", "bonnetjes", "no-code"],
+        "auto-taken": ["afspraken", "voorraad", "standaardteksten", "bonnetjes", "berichten"],
         "auto-cloud": "alles",
         "auto-team": "bewust",
         "auto-beveiliging": "overal",
