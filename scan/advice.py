@@ -19,8 +19,8 @@ How an item is chosen (adviezen/README.md says it for the people who write them)
   longer count for the next ones, and an item with nothing left to win is not shown: two
   cards for one answer say the same thing twice.
 - The list is capped (regels.yaml): one traject at a time, a few items per theme, one for a
-  theme called not important, fewer for who has little time, and a number of items besides
-  the safety steps, which no limit ever removes. Safety steps go first: a known risk before an
+  theme called not important, fewer for who has little time, and fewer when many safety steps
+  come first (down to a floor); no limit ever removes a safety step. Safety steps go first: a known risk before an
   unknown, then by their priority.
 """
 
@@ -268,7 +268,10 @@ def _select(
     rules = catalogue.rules
     chosen = sorted((c for c in candidates if c.status), key=_safety_key)
     covered = {c.question_id for c in checks if c.status != "ok"}
-    room = rules.max_items_by_time.get(profile.get("time") or "", rules.max_items)
+    room = min(
+        rules.max_items_by_time.get(profile.get("time") or "", rules.max_items),
+        max(rules.max_total_items - len(chosen), rules.min_other_items),
+    )
     per_theme: Counter[str] = Counter()
     trajects = 0
     rest = [c for c in candidates if not c.item.safety]

@@ -35,10 +35,16 @@ class Strength:
 
 
 def safety_checks(bank: Bank, answers: Mapping[str, Any]) -> tuple[SafetyCheck, ...]:
-    """Return the status of every safety item of the bank, in the bank's order."""
+    """Return the status of every safety item of the bank, in the bank's order.
+
+    An item whose question was answered "Past niet bij ons" (a zzp'er has no leavers'
+    accounts) is left out: it is neither in order nor a risk.
+    """
     checks = []
     for item in bank.safety:
         answer = answers.get(item.question)
+        if answer in bank.questions_by_id[item.question].not_applicable_ids:
+            continue
         if answer in item.ok:
             status: SafetyStatus = "ok"
         elif answer == DONT_KNOW_ID or answer is None:

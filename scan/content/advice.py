@@ -123,6 +123,10 @@ class Rules:
     max_items: int = Field(ge=1, le=20)
     #: Fewer items for who has little time: the profile's time answer -> items at most.
     max_items_by_time: dict[str, int] = Field(default_factory=dict)
+    #: Items at most with the safety steps counted in: many safety steps leave fewer others,
+    #: down to min_other_items. Safety steps themselves are never left out.
+    max_total_items: int = Field(ge=1, le=30)
+    min_other_items: int = Field(ge=0, le=20)
     #: Items other than safety steps at most per theme, so that one theme cannot fill the list.
     max_items_per_theme: int = Field(ge=1, le=20)
     #: Items at most for a theme the ondernemer called not important (importance 0).
@@ -386,4 +390,5 @@ def _check_safety_steps(
 
 
 def _not_in_order(question, safety) -> set[str]:
-    return {o.id for o in question.options if o.id not in safety.ok}
+    """The answers that make a safety item a risk or unknown ("Past niet bij ons" is neither)."""
+    return {o.id for o in question.options if o.id not in safety.ok and not o.not_applicable}

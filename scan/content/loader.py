@@ -159,7 +159,7 @@ def _check_safety(
                         label, f"{where}.ok", f"'{option_id}' is not an option of this question"
                     )
                 )
-        if all(o.dont_know or o.id in item.ok for o in question.options):
+        if all(o.dont_know or o.not_applicable or o.id in item.ok for o in question.options):
             problems.append(Problem(label, f"{where}.ok", "leaves no answer that is a risk"))
 
 

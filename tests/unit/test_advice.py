@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from markupsafe import Markup
 
@@ -60,9 +62,11 @@ def test_weakest_answers_put_every_safety_step_first_then_one_traject():
     assert advice.route == "traject"
     assert [r.item.kind for r in advice.recommendations].count("traject") == 1
     assert RULES.traject.max_at_once == 1
-    # The safety steps come on top of max_items: no limit removes one.
+    # Many safety steps leave room for fewer others, down to a floor; no limit removes one.
     others = [r for r in advice.recommendations if not r.item.safety]
-    assert len(others) == RULES.max_items
+    room = max(RULES.max_total_items - len(safety_steps), RULES.min_other_items)
+    assert len(others) == min(RULES.max_items, room)
+    assert len(safety_steps) >= RULES.max_total_items - RULES.min_other_items  # at the floor
     assert [r.rank for r in advice.recommendations] == list(
         range(1, len(advice.recommendations) + 1)
     )
@@ -183,14 +187,16 @@ def test_more_important_theme_comes_first():
 
 def test_the_ambition_theme_goes_first_among_equals():
     answers, profile = scenario(best_answer, importance="belangrijk")
-    # Two items that win as much in two themes (a 3-point question of 21 points each).
+    # Two items that win as much in two themes: a 3-point question, in themes of 23 points.
+    osm, data = (BANK.themes_by_id[t] for t in ("online-sales-marketing", "data"))
+    assert sum(q.max_points for q in osm.questions) == sum(q.max_points for q in data.questions)
     answers["osm-website"] = "geen"
-    answers["auto-planning"] = "hoofd"
-    for ambition, theme in (
-        ("klanten-bereiken", "online-sales-marketing"),
-        ("tijd-besparen", "automatisering"),
-    ):
-        advice = advise(answers, profile | {"ambition": ambition})
+    answers["data-klantgegevens"] = "papier"
+    # The real rules point 'klanten bereiken' at online marketing; point another at data.
+    rules = replace(RULES, ambition_themes={**RULES.ambition_themes, "tijd-besparen": "data"})
+    catalogue = Catalogue(items=CATALOGUE.items, rules=rules)
+    for ambition, theme in (("klanten-bereiken", osm.id), ("tijd-besparen", data.id)):
+        advice = advise(answers, profile | {"ambition": ambition}, catalogue)
         assert advice.recommendations[0].item.theme == theme, ambition
         assert any("Je wilt vooral" in r for r in advice.recommendations[0].reasons)
 
@@ -277,11 +283,16 @@ def test_a_known_risk_goes_before_an_unknown_one():
 
 @pytest.mark.parametrize("time", ["geen", "uur-per-maand"])
 def test_little_time_gets_fewer_items_but_every_safety_step(time):
-    advice = advise(*scenario(time=time))
+    answers, profile = scenario(time=time)
+    answers["auto-updates"] = answers["auto-vertrek"] = "weet-ik-niet"  # fewer safety gaps
+    answers |= {"auto-beveiliging": "overal", "data-avg": "geregeld"}
+    advice = advise(answers, profile)
     others = [r for r in advice.recommendations if not r.item.safety]
-    assert len(others) == RULES.max_items_by_time[time] < RULES.max_items
-    assert {c.status for c in advice.safety} == {"risk"}
-    for check in advice.safety:
+    steps = len(advice.recommendations) - len(others)
+    room = max(RULES.max_total_items - steps, RULES.min_other_items)
+    assert len(others) == min(RULES.max_items_by_time[time], room)
+    assert RULES.max_items_by_time[time] < RULES.max_items
+    for check in (c for c in advice.safety if c.status != "ok"):
         assert {i.id for i in CATALOGUE.safety_steps[check.id]} & set(ids(advice))
 
 
