@@ -517,19 +517,25 @@ def _half_up(numerator: int, denominator: int) -> int:
 def expected_scores(bank: Bank, answers: dict[str, Answer]) -> dict[str, int]:
     """The scores the result page must show: {"overall": n, theme_id: n, ...}.
 
-    Worked out here from DESIGN's contract (theme: 100 * awarded / max rounded half up;
-    overall: the mean of the theme scores rounded half up) and checked against the app's own
-    scoring, so the page is compared with numbers that do not merely echo the app.
+    Worked out here from DESIGN's contract (theme: 100 * awarded / max rounded half up, a
+    question answered "Past niet bij ons" left out of both; overall: the mean of the theme
+    scores rounded half up) and checked against the app's own scoring, so the page is
+    compared with numbers that do not merely echo the app. A theme where fewer than half of
+    the questions apply has no score; none of the answers used here leads to one.
     """
     expected: dict[str, int] = {}
     for theme in bank.themes:
-        awarded = maximum = 0
+        awarded = maximum = counted = 0
         for question in theme.questions:
             answer = answers[question.id]
             chosen = [answer] if isinstance(answer, str) else answer
+            if any(question.options_by_id[c].not_applicable for c in chosen):
+                continue
+            counted += 1
             awarded += sum(question.options_by_id[c].points for c in chosen)
             points = [o.points for o in question.options if not o.exclusive]
             maximum += sum(points) if question.type == "multiple" else max(points)
+        assert 2 * counted >= len(theme.questions), "these answers leave a theme unmeasured"
         expected[theme.id] = _half_up(100 * awarded, maximum)
     expected["overall"] = _half_up(sum(expected.values()), len(bank.themes))
     scored = score_scan(bank, answers)
