@@ -20,8 +20,8 @@ How an item is chosen (adviezen/README.md says it for the people who write them)
   cards for one answer say the same thing twice.
 - The list is capped (regels.yaml): one traject at a time, a few items per theme, one for a
   theme called not important, fewer for who has little time, and fewer when many safety steps
-  come first (down to a floor); no limit ever removes a safety step. Safety steps go first: a known risk before an
-  unknown, then by their priority.
+  come first (down to a floor); no limit ever removes a safety step. Safety steps go first: a
+  known risk before an unknown, then by their priority.
 """
 
 from __future__ import annotations
