@@ -35,7 +35,14 @@ from typing import Any
 
 from .content import DONT_KNOW_ID, Bank, Theme
 from .content.advice import AdviceItem, Catalogue
-from .findings import SafetyCheck, SafetyStatus, Strength, safety_checks, strengths
+from .findings import (
+    SafetyCheck,
+    SafetyStatus,
+    Strength,
+    chosen_options,
+    safety_checks,
+    strengths,
+)
 from .scoring import ScanScore, ThemeScore
 
 #: Used when the ondernemer answered "Weet ik niet" to the importance question.
@@ -88,13 +95,6 @@ def importance(theme: Theme, answers: Mapping[str, Any]) -> int:
     if option is None or option.weight is None:
         return DEFAULT_IMPORTANCE
     return option.weight
-
-
-def chosen_options(answer: Any) -> list[str]:
-    """Return the option ids of an answer, single or multiple."""
-    if isinstance(answer, list):
-        return answer
-    return [answer] if isinstance(answer, str) else []
 
 
 def _matches(conditions: Mapping[str, tuple[str, ...]], answers: Mapping[str, Any]):

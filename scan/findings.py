@@ -34,6 +34,13 @@ class Strength:
     answer: str
 
 
+def chosen_options(answer: Any) -> list[str]:
+    """Return the option ids of an answer, single or multiple."""
+    if isinstance(answer, list):
+        return answer
+    return [answer] if isinstance(answer, str) else []
+
+
 def safety_checks(bank: Bank, answers: Mapping[str, Any]) -> tuple[SafetyCheck, ...]:
     """Return the status of every safety item of the bank, in the bank's order.
 
@@ -63,8 +70,7 @@ def strengths(bank: Bank, answers: Mapping[str, Any]) -> tuple[Strength, ...]:
     found = []
     for theme in bank.themes:
         for question in theme.questions:
-            chosen = answers.get(question.id)
-            chosen_ids = chosen if isinstance(chosen, list) else [chosen]
+            chosen_ids = chosen_options(answers.get(question.id))
             for option in question.options:
                 if option.strength and option.id in chosen_ids:
                     found.append(Strength(question.id, option.id))

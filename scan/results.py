@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from .content import DONT_KNOW_ID, Bank, Question
 from .content.advice import AdviceItem, Catalogue
+from .findings import chosen_options
 from .models import Scan, Werkplaats
 from .scan_reads import ScanRecord
 
@@ -238,7 +239,7 @@ def answer_label(bank: Bank, question_id: str, answer: Any) -> str | None:
     question = bank.questions_by_id.get(question_id)
     if question is None:
         return None
-    chosen = answer if isinstance(answer, list) else [answer]
+    chosen = chosen_options(answer)
     labels = [question.options_by_id[o].label for o in chosen if o in question.options_by_id]
     if not labels:
         return "Geen van deze" if isinstance(answer, list) else None
@@ -251,7 +252,7 @@ def _is_gap(question: Question, answer: Any) -> bool:
     A multiple answer with something ticked ("Omzet" of the figures) is part done, and
     "Hier valt het meeste te winnen: ... 'Omzet'" would read as blame for what goes well.
     """
-    chosen = answer if isinstance(answer, list) else [answer]
+    chosen = chosen_options(answer)
     options = [question.options_by_id[o] for o in chosen if o in question.options_by_id]
     if question.type == "multiple":
         return not any(o.points for o in options)

@@ -17,6 +17,8 @@ from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter, model_va
 from pydantic.dataclasses import dataclass
 from pydantic_core import ArgsKwargs
 
+from .rules import check_scored_options
+
 THEME_IDS = ("online-sales-marketing", "data", "automatisering")
 PROFILE_IDS = ("sector", "size", "postcode", "time", "ambition")
 LEVELS = (1, 2, 3, 4)
@@ -116,9 +118,7 @@ class Question:
                 raise ValueError("'weight' belongs to the importance question only")
             if self.max_points <= 0:
                 raise ValueError("a scored question needs at least one option worth points")
-            self._check_not_applicable()
-            self._check_ladder()
-            self._check_strengths()
+            check_scored_options(self.type, self.options, self.max_points)
         else:
             if any(o.points for o in self.options):
                 raise ValueError("the importance question is not scored: remove 'points'")
@@ -127,44 +127,6 @@ class Question:
             if any(o.strength for o in self.options):
                 raise ValueError("'strength' belongs to scored questions only")
         return self
-
-    def _check_not_applicable(self) -> None:
-        for option in self.options:
-            if not option.not_applicable:
-                continue
-            if option.points or option.strength:
-                raise ValueError(f"'{option.id}' is not applicable: it has no points or strength")
-            if self.type == "multiple" and not option.exclusive:
-                raise ValueError(f"'{option.id}' is not applicable: mark it 'exclusive' too")
-
-    def _check_ladder(self) -> None:
-        """In a single question the rungs rise: each option worth more than the one before.
-
-        "Weet ik niet" and "Past niet bij ons" stand beside the ladder, not on it.
-        """
-        if self.type != "single":
-            return
-        rungs = [o for o in self.options if not (o.dont_know or o.not_applicable)]
-        for lower, higher in zip(rungs, rungs[1:], strict=False):
-            if higher.points <= lower.points:
-                raise ValueError(
-                    f"the options must rise from lowest to highest: '{higher.id}' "
-                    f"({higher.points} points) comes after '{lower.id}' ({lower.points})"
-                )
-
-    def _check_strengths(self) -> None:
-        """A strength is said of an answer at or near the top of its ladder, nowhere else.
-
-        Near the top: in a single question the best option or the one just below it; in a
-        multiple question any option worth points (choosing it is doing that thing).
-        """
-        floor = self.max_points - 1 if self.type == "single" else 1
-        for option in self.options:
-            if option.strength and (option.points <= 0 or option.points < floor):
-                raise ValueError(
-                    f"option '{option.id}' has a 'strength' but is not at or near the top "
-                    f"of the ladder ({option.points} of {self.max_points} points)"
-                )
 
     @cached_property
     def max_points(self) -> int:
