@@ -2,7 +2,7 @@
 
 Each page is fetched through the Flask test client on a fresh SQLite database, together with
 every stylesheet, script and icon it links to (uncompressed bytes, as a browser would
-receive them without gzip). The budget is 48 KB per page; the exit status is 1 when a page is
+receive them without gzip). The budget is 56 KB per page; the exit status is 1 when a page is
 over it.
 
 Usage, from the project root:
@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# 40 KB until 2026-12: the weakest firm's result page now carries every safety step on top of
-# five other advice cards, each with its text folded in (no extra request, works without
-# JavaScript); about 12 KB with gzip.
-BUDGET = 48 * 1024
+# 40 KB until 2026-12: the weakest firm's result page now carries every safety step (eight
+# since phishing got its own, bank 2026.12-2) and two other advice cards, each with its text
+# folded in (no extra request, works without JavaScript); about 13 KB with gzip.
+BUDGET = 56 * 1024
 ASSET = re.compile(r'(?:<link[^>]+href|<script[^>]+src)="(/static/[^"]+)"')
 
 

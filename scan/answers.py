@@ -83,23 +83,6 @@ def validate_submission(bank: Bank, payload: Any) -> tuple[Submission, dict[str,
     if not isinstance(payload, Mapping):
         return submission, {"body": "Stuur een JSON-object met 'answers' en 'profile'."}
 
-    answers = payload.get("answers")
-    if not isinstance(answers, Mapping):
-        errors["answers"] = "Geef 'answers' als object: vraag-id -> antwoord-id(s)."
-    else:
-        for question in bank.questions_by_id.values():
-            if question.id not in answers:
-                errors[f"answers.{question.id}"] = "Deze vraag is niet beantwoord."
-                continue
-            message = answer_error(question, answers[question.id])
-            if message:
-                errors[f"answers.{question.id}"] = message
-            else:
-                submission.answers[question.id] = answers[question.id]
-        for key in answers:
-            if key not in bank.questions_by_id:
-                errors[f"answers.{key}"[:200]] = "Deze vraag bestaat niet."
-
     profile = payload.get("profile", {})
     if not isinstance(profile, Mapping):
         errors["profile"] = 'Geef \'profile\' als object, bijvoorbeeld {"postcode": "1234 AB"}.'
@@ -113,6 +96,30 @@ def validate_submission(bank: Bank, payload: Any) -> tuple[Submission, dict[str,
         for key in profile:
             if key not in bank.profile_by_id:
                 errors[f"profile.{key}"[:200]] = "Dit profielveld bestaat niet."
+
+    # The questions and options depend on the sector; without a valid sector every question
+    # is asked (the profile's error says what is wrong).
+    asked = bank.for_sector(submission.profile.get("sector"))
+    answers = payload.get("answers")
+    if not isinstance(answers, Mapping):
+        errors["answers"] = "Geef 'answers' als object: vraag-id -> antwoord-id(s)."
+    else:
+        for question in asked.questions_by_id.values():
+            if question.id not in answers:
+                errors[f"answers.{question.id}"] = "Deze vraag is niet beantwoord."
+                continue
+            message = answer_error(question, answers[question.id])
+            if message:
+                errors[f"answers.{question.id}"] = message
+            else:
+                submission.answers[question.id] = answers[question.id]
+        for key in answers:
+            if key in asked.questions_by_id:
+                continue
+            if key in bank.questions_by_id:
+                errors[f"answers.{key}"[:200]] = "Deze vraag hoort niet bij de gekozen sector."
+            else:
+                errors[f"answers.{key}"[:200]] = "Deze vraag bestaat niet."
 
     partner = payload.get("partner")
     if partner is not None:

@@ -47,9 +47,11 @@ def check_content_command(content_dir: Path | None) -> None:
             click.echo(str(problem), err=True)
         raise click.exceptions.Exit(1) from exc
     questions = sum(len(theme.questions) for theme in bank.themes)
+    most = max(bank.for_sector(sector).item_count() for sector in bank.sector_ids)
     click.echo(
         f"Content OK: question bank version {bank.version}, {len(bank.themes)} themes, "
-        f"{questions} scored questions, {len(bank.profile)} profile items; "
+        f"{questions} scored questions, {len(bank.profile)} profile items, "
+        f"{len(bank.sector_ids)} sectors asked at most {most} items each; "
         f"{len(catalogue.items)} advice items; {len(seeds)} werkplaatsen."
     )
 

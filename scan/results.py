@@ -322,6 +322,7 @@ def present_result(
     frozen = stored_result if stored_result is not None else getattr(scan, "result", None)
     assert frozen is not None
     answers = scan.answers or {}
+    bank = bank.for_sector((scan.profile or {}).get("sector"))  # the questions it was asked
     strengths = stored_strengths(bank, frozen)
     themes = []
     for theme in bank.themes:

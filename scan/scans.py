@@ -10,6 +10,7 @@ from sqlalchemy import Insert, Select, Update, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from .advice import Advice, recommend
+from .answers import answer_error
 from .content import Bank
 from .content.advice import Catalogue
 from .content.model import PROFILE_STEP as PROFILE_STEP  # the journey's first step
@@ -60,6 +61,38 @@ def find_scan(session: Session, token: str) -> Scan | None:
 def next_step(scan: Scan | ScanRecord, bank: Bank) -> str:
     """Return the first step not yet done, or the result step when all are done."""
     return first_open_step(scan.steps_done, bank)
+
+
+def sector_bank(bank: Bank, profile: dict[str, Any]) -> Bank:
+    """The bank as this firm sees it: the questions and options of its sector."""
+    return bank.for_sector(profile.get("sector"))
+
+
+def asked_answers(bank: Bank, answers: dict[str, Any]) -> dict[str, Any]:
+    """Keep the answers to the questions this (sector's) bank asks.
+
+    A draft may hold answers given before its sector changed; they are not the firm's.
+    """
+    asked = bank.questions_by_id
+    return {question_id: a for question_id, a in answers.items() if question_id in asked}
+
+
+def steps_still_done(bank: Bank, steps_done: list[str], answers: dict[str, Any]) -> list[str]:
+    """Drop the theme steps with a question (of this sector's bank) without a valid answer.
+
+    After the sector changes, a done step may hold another sector's questions or options
+    (a klusplatform for a shop): it opens again, and the firm answers what it is asked.
+    """
+    return [
+        step
+        for step in steps_done
+        if step == PROFILE_STEP
+        or step not in bank.themes_by_id
+        or all(
+            answer_error(q, answers.get(q.id)) is None
+            for q in bank.themes_by_id[step].all_questions
+        )
+    ]
 
 
 def first_open_step(steps_done: list[str], bank: Bank) -> str:
@@ -129,7 +162,10 @@ def completion(
 
     Returns those column values and the werkplaats routed to (None: the national queue).
     Nothing is written, so the write that follows holds SQLite's write lock only briefly.
+    `bank` is the whole bank; the firm's sector decides which questions count.
     """
+    bank = sector_bank(bank, profile)
+    answers = asked_answers(bank, answers)
     score = score_scan(bank, answers)
     werkplaats, found = route_pc4(reader, profile.get("postcode"))
     advice = recommend(bank, catalogue, score, answers, profile)
@@ -137,6 +173,7 @@ def completion(
         "status": "completed",
         "bank_version": bank.version,
         "completed_at": utcnow(),
+        "answers": answers,
         "result": result_snapshot(score, advice),
         "overall_score": score.overall,
         "werkplaats_id": werkplaats.id if werkplaats else None,
@@ -265,7 +302,6 @@ def store_submission(
     row = {
         "token": new_token(),
         "partner": partner,
-        "answers": dict(answers),
         "profile": dict(profile),
         "steps_done": list(step_ids(bank)),
         "created_at": now,

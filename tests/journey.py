@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scan.content import Bank
 from scan.scans import PROFILE_STEP, step_ids
-from tests.strategies import best_answer, valid_profile
+from tests.strategies import asked, best_answer, valid_profile
 
 
 def start_scan(client, partner: str | None = None) -> str:
@@ -20,7 +20,7 @@ def step_formdata(bank: Bank, step: str, pick=best_answer, postcode: str = "3511
     """Form data that answers every question of a step."""
     if step == PROFILE_STEP:
         return valid_profile(bank, postcode)
-    theme = bank.themes_by_id[step]
+    theme = asked(bank).themes_by_id[step]
     return {q.id: pick(q) for q in theme.all_questions}
 
 

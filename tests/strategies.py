@@ -23,16 +23,28 @@ def best_answer(question: Question):
     return max(question.options, key=lambda o: o.points).id
 
 
-def answers_for(bank: Bank, pick) -> dict:
-    """Answer every question of the bank (importance questions included) with `pick`."""
-    return {q.id: pick(q) for q in bank.questions_by_id.values()}
+def first_sector(bank: Bank) -> str:
+    """The sector of valid_profile(): the first option of the sector item."""
+    return bank.profile_by_id["sector"].options[0].id
 
 
-def valid_profile(bank: Bank, postcode: str | None = "3511 AB") -> dict:
+def asked(bank: Bank, sector: str | None = None) -> Bank:
+    """The bank as a firm of `sector` (default: valid_profile's) is asked it."""
+    return bank.for_sector(sector or first_sector(bank))
+
+
+def answers_for(bank: Bank, pick, sector: str | None = None) -> dict:
+    """Answer every question the sector is asked (importance questions included) with `pick`."""
+    return {q.id: pick(q) for q in asked(bank, sector).questions_by_id.values()}
+
+
+def valid_profile(bank: Bank, postcode: str | None = "3511 AB", sector: str | None = None) -> dict:
     """A complete, valid profile: the first option of every item and a postcode."""
     profile = {}
     for item in bank.profile:
         profile[item.id] = postcode if item.type == "postcode" else item.options[0].id
+    if sector:
+        profile["sector"] = sector
     return profile
 
 
@@ -46,6 +58,7 @@ def answer_strategy(question: Question):
     return st.one_of(st.sampled_from(exclusive), subsets) if exclusive else subsets
 
 
-def answers_strategy(bank: Bank):
-    """Any valid answers to every question of the bank."""
-    return st.fixed_dictionaries({q.id: answer_strategy(q) for q in bank.questions_by_id.values()})
+def answers_strategy(bank: Bank, sector: str | None = None):
+    """Any valid answers to every question the sector (default: valid_profile's) is asked."""
+    questions = asked(bank, sector).questions_by_id.values()
+    return st.fixed_dictionaries({q.id: answer_strategy(q) for q in questions})

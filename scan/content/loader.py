@@ -9,7 +9,16 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from .model import DONT_KNOW_ID, THEME_IDS, Bank, BankHeader, ProfileFile, SafetyFile, Theme, parse
+from .model import (
+    DONT_KNOW_ID,
+    THEME_IDS,
+    Bank,
+    BankHeader,
+    ProfileFile,
+    SafetyFile,
+    Theme,
+    parse,
+)
 
 M = TypeVar("M")
 
@@ -121,16 +130,61 @@ def load_bank(directory: Path) -> Bank:
     if safety is not None and len(themes) == len(THEME_IDS):
         _check_safety(safety, themes, safety_label, problems)
 
+    if profile is not None:
+        _check_sectors(profile, themes, label, problems)
+
     if problems:
         raise ContentError(problems)
     assert header is not None and profile is not None and safety is not None
-    return Bank(
+    bank = Bank(
         version=header.version,
         minutes=header.minutes,
         profile=profile.items,
         themes=tuple(themes),
         safety=safety.items,
     )
+    _check_length(bank, label("bank.yaml"))
+    return bank
+
+
+#: Ten minutes on a phone: no firm is asked more items than this, profile included.
+MAX_ITEMS = 30
+
+
+def _check_length(bank: Bank, label: str) -> None:
+    """Raise ContentError when any sector would be asked more than MAX_ITEMS items."""
+    problems = [
+        Problem(label, "", f"the sector '{sector}' is asked {count} items, more than {MAX_ITEMS}")
+        for sector in bank.sector_ids
+        if (count := bank.for_sector(sector).item_count()) > MAX_ITEMS
+    ]
+    if problems:
+        raise ContentError(problems)
+
+
+def _check_sectors(
+    profile: ProfileFile, themes: list[Theme], label, problems: list[Problem]
+) -> None:
+    """Every sector a question or option names is an option of the profile's sector item."""
+    known = {o.id for item in profile.items if item.id == "sector" for o in item.options}
+    for theme in themes:
+        for index, question in enumerate(theme.questions):
+            where = f"questions[{index}]"
+            named = [(f"{where}.sectors", question.sectors or ())]
+            named += [
+                (f"{where}.options[{i}].sectors", option.sectors or ())
+                for i, option in enumerate(question.options)
+            ]
+            for field, sectors in named:
+                unknown = sorted(set(sectors) - known)
+                if unknown:
+                    problems.append(
+                        Problem(
+                            label(f"{theme.id}.yaml"),
+                            field,
+                            f"no such sector in profiel.yaml: {', '.join(unknown)}",
+                        )
+                    )
 
 
 def _check_safety(
@@ -144,6 +198,10 @@ def _check_safety(
         if question is None:
             problems.append(Problem(label, f"{where}.question", "no such scored question"))
             continue
+        if question.sectors or any(o.sectors for o in question.options):
+            problems.append(
+                Problem(label, f"{where}.question", "must be asked of every sector, as it is")
+            )
         if question.type != "single":
             problems.append(
                 Problem(label, f"{where}.question", "must be a question of type 'single'")

@@ -10,6 +10,7 @@ instructions instead of 20), and a submitted scan reads content attributes some 
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache, cached_property
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -88,6 +89,12 @@ class Option:
     #: "Past niet bij ons": the question does not count for this firm (not 0 points: left
     #: out of the theme's maximum).
     not_applicable: bool = False
+    #: Shown only to firms of these sectors (ids of the profile's sector item); None: to all.
+    sectors: tuple[Slug, ...] | None = Field(default=None, min_length=1)
+
+    def shown_to(self, sector: str | None) -> bool:
+        """Tell whether a firm of this sector sees the option (no sector yet: only general ones)."""
+        return self.sectors is None or sector in self.sectors
 
 
 @content
@@ -100,6 +107,8 @@ class Question:
     type: Literal["single", "multiple"] = "single"
     scored: bool = True
     options: tuple[Option, ...] = Field(min_length=2)
+    #: Asked only of firms of these sectors (ids of the profile's sector item); None: of all.
+    sectors: tuple[Slug, ...] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="before")
     @classmethod
@@ -116,9 +125,8 @@ class Question:
         if self.scored:
             if any(o.weight is not None for o in self.options):
                 raise ValueError("'weight' belongs to the importance question only")
-            if self.max_points <= 0:
-                raise ValueError("a scored question needs at least one option worth points")
-            check_scored_options(self.type, self.options, self.max_points)
+            for sector, options in self._variants():
+                check_scored_options(self.type, options, _max_points(self.type, options), sector)
         else:
             if any(o.points for o in self.options):
                 raise ValueError("the importance question is not scored: remove 'points'")
@@ -126,14 +134,41 @@ class Question:
                 raise ValueError("every option of the importance question needs a 'weight' (0-3)")
             if any(o.strength for o in self.options):
                 raise ValueError("'strength' belongs to scored questions only")
+            if self.sectors or any(o.sectors for o in self.options):
+                raise ValueError("the importance question is asked of every sector")
+        if self.sectors and any(o.sectors for o in self.options):
+            raise ValueError(
+                "give 'sectors' to the question or to its options, not both: "
+                "a question for some sectors is written for them as a whole"
+            )
         return self
+
+    def _variants(self) -> list[tuple[str | None, tuple[Option, ...]]]:
+        """The options each sector sees: one variant per sector named, and one for the rest."""
+        named = sorted({s for o in self.options for s in o.sectors or ()})
+        return [(s, self._options_for(s)) for s in (*named, None)]
+
+    def _options_for(self, sector: str | None) -> tuple[Option, ...]:
+        return tuple(o for o in self.options if o.shown_to(sector))
+
+    def shown_to(self, sector: str | None) -> bool:
+        """Tell whether a firm of this sector is asked the question."""
+        return self.sectors is None or sector in self.sectors
+
+    def for_sector(self, sector: str | None) -> Question:
+        """The question as a firm of this sector sees it: its options for that sector only."""
+        if not any(o.sectors for o in self.options):
+            return self
+        # The options as objects keep "Weet ik niet": the loader adds it to file data only.
+        return dataclasses.replace(self, options=self._options_for(sector))
 
     @cached_property
     def max_points(self) -> int:
-        """Best attainable points: the top option, or the sum of all options if multiple."""
-        if self.type == "multiple":
-            return sum(o.points for o in self.options if not o.exclusive)
-        return max(o.points for o in self.options)
+        """Best attainable points: the top option, or the sum of all options if multiple.
+
+        For a question with options for some sectors only, take it for_sector() first.
+        """
+        return _max_points(self.type, self.options)
 
     @cached_property
     def not_applicable_ids(self) -> frozenset[str]:
@@ -148,6 +183,12 @@ class Question:
     def points_by_option(self) -> dict[str, int]:
         """The points of each option by its id, for scoring."""
         return {o.id: o.points for o in self.options}
+
+
+def _max_points(kind: str, options: tuple[Option, ...]) -> int:
+    if kind == "multiple":
+        return sum(o.points for o in options if not o.exclusive)
+    return max(o.points for o in options)
 
 
 def _append_dont_know(data: dict[str, Any]) -> dict[str, Any]:
@@ -231,6 +272,13 @@ class Theme:
     def level(self, number: int) -> Level:
         """Return the level text for a level number 1-4."""
         return self.levels_by_number[number]
+
+    def for_sector(self, sector: str | None) -> Theme:
+        """The theme as a firm of this sector sees it: its questions and options only."""
+        questions = tuple(q.for_sector(sector) for q in self.questions if q.shown_to(sector))
+        if questions == self.questions:
+            return self
+        return dataclasses.replace(self, questions=questions)
 
 
 def _importance_unscored(data: dict[str, Any]) -> dict[str, Any]:
@@ -344,6 +392,8 @@ class Bank:
     profile: tuple[ProfileItem, ...]
     themes: tuple[Theme, ...]
     safety: tuple[SafetyItem, ...] = ()
+    #: The sector this bank was narrowed to by for_sector(); None for the whole bank.
+    sector: str | None = None
 
     @cached_property
     def step_ids(self) -> tuple[str, ...]:
@@ -367,3 +417,30 @@ class Bank:
     def theme_of_question(self) -> dict[str, Theme]:
         """The theme of every scored question, by question id."""
         return {q.id: t for t in self.themes for q in t.questions}
+
+    @cached_property
+    def sector_ids(self) -> tuple[str, ...]:
+        """The ids of the profile's sector options."""
+        return tuple(o.id for o in self.profile_by_id["sector"].options)
+
+    @cached_property
+    def _by_sector(self) -> dict[str | None, Bank]:
+        return {}
+
+    def for_sector(self, sector: str | None) -> Bank:
+        """The bank as a firm of this sector sees it: what scoring and the steps work on.
+
+        The whole bank (this one) still knows every question, for words of stored results.
+        Without a sector (a draft before its profile) this is the whole bank.
+        """
+        if sector is None or self.sector is not None:
+            return self
+        banks = self._by_sector
+        if sector not in banks:
+            themes = tuple(theme.for_sector(sector) for theme in self.themes)
+            banks[sector] = dataclasses.replace(self, themes=themes, sector=sector)
+        return banks[sector]
+
+    def item_count(self) -> int:
+        """How many items this bank asks: profile items, scored and importance questions."""
+        return len(self.profile) + sum(len(theme.all_questions) for theme in self.themes)

@@ -11,11 +11,24 @@ from collections.abc import Sequence
 from typing import Any
 
 
-def check_scored_options(kind: str, options: Sequence[Any], max_points: int) -> None:
-    """Raise ValueError naming the option that breaks one of the rules below."""
-    _check_not_applicable(kind, options)
-    _check_ladder(kind, options)
-    _check_strengths(kind, options, max_points)
+def check_scored_options(
+    kind: str, options: Sequence[Any], max_points: int, sector: str | None = None
+) -> None:
+    """Raise ValueError naming the option that breaks one of the rules below.
+
+    `options` are what one sector sees (`sector`, None for every sector not named in the
+    question): a ladder must rise, and a question give points, for every firm that gets it.
+    """
+    try:
+        if max_points <= 0:
+            raise ValueError("a scored question needs at least one option worth points")
+        _check_not_applicable(kind, options)
+        _check_ladder(kind, options)
+        _check_strengths(kind, options, max_points)
+    except ValueError as exc:
+        if sector is None:
+            raise
+        raise ValueError(f"{exc} (as the sector '{sector}' sees it)") from None
 
 
 def _check_not_applicable(kind: str, options: Sequence[Any]) -> None:

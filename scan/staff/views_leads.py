@@ -185,8 +185,8 @@ def _render_detail(
     note: str = "",
     reason: str = "",
 ):
-    bank = current_bank()
     scan = lead.scan
+    bank = current_bank().for_sector(scan.profile.get("sector"))  # what this firm was asked
     answers = []
     for theme in bank.themes:
         rows = []

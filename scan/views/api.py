@@ -41,8 +41,19 @@ def questionnaire_document(bank: Bank) -> dict[str, Any]:
             {"id": o.id, "label": o.label, "points": o.points}
             | ({"exclusive": True} if o.exclusive else {})
             | ({"not_applicable": True} if o.not_applicable else {})
+            | ({"sectors": list(o.sectors)} if o.sectors else {})
             for o in opts
         ]
+
+    def max_points_by_sector(question):
+        """Per sector, when the options vary by sector: what scoring divides by."""
+        if not any(o.sectors for o in question.options):
+            return {}
+        return {
+            "max_points_by_sector": {
+                sector: question.for_sector(sector).max_points for sector in bank.sector_ids
+            }
+        }
 
     return {
         "version": bank.version,
@@ -58,8 +69,10 @@ def questionnaire_document(bank: Bank) -> dict[str, Any]:
                         "type": q.type,
                         "scored": q.scored,
                         "max_points": q.max_points if q.scored else 0,
+                        "sectors": list(q.sectors) if q.sectors else None,
                         "options": options(q.options),
                     }
+                    | max_points_by_sector(q)
                     for q in theme.all_questions
                 ],
             }

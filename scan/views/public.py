@@ -30,8 +30,10 @@ from ..scans import (
     first_open_step,
     may_open,
     next_step,
+    sector_bank,
     sent_step,
     step_ids,
+    steps_still_done,
     update_draft,
 )
 from . import current_bank, current_catalogue, scan_record_or_404
@@ -169,17 +171,27 @@ def step(token: str, step: str):
         return _show_step(bank, token, step)
     # The form is built before the database is touched: if the database is down, the
     # ondernemer's choices can still be shown again, ready to be sent once it is back.
-    form, items = _build_form(bank, step, current.form)
+    # The page names the sector it was made for; the scan's own profile decides once read.
+    page_bank = _page_bank(bank, step, current.form.get("sector"))
+    form, items = _build_form(page_bank, step, current.form)
     if not form_token_valid(token):
         # Nothing is stored; the choices come back on the page, with a fresh token.
-        return _render_step(bank, token, step, items, *form_values(form), FORM_TOKEN_ERROR), 400
+        page = _render_step(page_bank, token, step, items, *form_values(form), FORM_TOKEN_ERROR)
+        return page, 400
     try:
-        return _store_step(bank, token, step, form, items)
+        return _store_step(bank, token, step, current.form)
     except OperationalError:
         rollback_request()
         logger.warning("database unavailable while storing a step; the page is shown again")
-        page = _render_step(bank, token, step, items, *form_values(form), DATABASE_DOWN)
+        page = _render_step(page_bank, token, step, items, *form_values(form), DATABASE_DOWN)
         return page, 503, {"Retry-After": "30"}
+
+
+def _page_bank(bank: Bank, step: str, sector: str | None) -> Bank:
+    """The bank a step page is made from: the profile is the same for all, themes per sector."""
+    if step == PROFILE_STEP:
+        return bank
+    return bank.for_sector(sector if sector in bank.sector_ids else None)
 
 
 def _show_step(bank: Bank, token: str, step: str):
@@ -190,10 +202,11 @@ def _show_step(bank: Bank, token: str, step: str):
         return redirect(_step_url(token, next_step(scan, bank)), code=303)
     # No form object is needed to show stored answers: the views are made from them directly.
     stored = scan.profile if step == PROFILE_STEP else scan.answers
-    return _render_step(bank, scan.token, step, _step_items(bank, step), stored)
+    page_bank = _page_bank(bank, step, scan.profile.get("sector"))
+    return _render_step(page_bank, scan.token, step, _step_items(page_bank, step), stored)
 
 
-def _store_step(bank: Bank, token: str, step: str, form, items):
+def _store_step(bank: Bank, token: str, step: str, formdata):
     """Store a step's answers; show the page again with its errors, or go on."""
     # Read as a plain record and written with one UPDATE: a step is sent four times per scan,
     # and the ORM's load and flush cost more than the rest of the request.
@@ -203,6 +216,8 @@ def _store_step(bank: Bank, token: str, step: str, form, items):
         return redirect(_step_url(token, RESULT_STEP), code=303)
     if not may_open(scan, bank, step):
         return redirect(_step_url(token, next_step(scan, bank)), code=303)
+    page_bank = _page_bank(bank, step, scan.profile.get("sector"))
+    form, items = _build_form(page_bank, step, formdata)
     steps = step_ids(bank)
     valid = form.validate()
     # Keep every valid answer, even when another one on the page is missing.
@@ -222,8 +237,11 @@ def _store_step(bank: Bank, token: str, step: str, form, items):
     if not valid:
         update_draft(connection, scan.id, sent_step(scan, answers, profile, None))
         connection.commit()
-        return _render_step(bank, scan.token, step, items, *form_values(form)), 422
+        return _render_step(page_bank, scan.token, step, items, *form_values(form)), 422
     values = sent_step(scan, answers, profile, step)
+    values["steps_done"] = steps_still_done(
+        sector_bank(bank, values["profile"]), values["steps_done"], values["answers"]
+    )
     if index == len(steps) - 1:
         complete_draft(connection, scan, bank, current_catalogue(), values, read_connection())
     else:
@@ -245,7 +263,7 @@ def _render_step(
     if errors or form_error:
         context = _step_context(bank, token, step, items, values, errors, form_error)
         return render_template("public/step.html", **context, form_token=issue_form_token(token))
-    key = (step, questions_state(items, values), request_key())
+    key = (step, bank.sector, questions_state(items, values), request_key())
     pieces = cached_render(
         "public/step.html",
         key,
@@ -273,6 +291,7 @@ def _step_context(bank: Bank, token: str, step: str, items, values, errors=None,
         "errors": [q for q in questions if q.error],
         "action": _step_url(token, step),
         "form_error": form_error,
+        "sector": bank.sector,
         "has_previous": index > 0,
         # The link to keep points at the full site: it outlives the partner page.
         "resume_url": url_for("public.resume", token=token, _external=True),

@@ -118,7 +118,9 @@ class LiveServer:
 
     @property
     def bank(self) -> Bank:
-        return self.app.extensions["scan.bank"]
+        """The bank as the firm of profile_answers() is asked it (its sector's questions)."""
+        whole = self.app.extensions["scan.bank"]
+        return whole.for_sector(profile_answers(whole)["sector"])
 
     @contextmanager
     def holding_answers(self, method: str, path: str) -> Iterator[HeldAnswers]:

@@ -245,7 +245,9 @@ class EmbedSite:
 
     @property
     def bank(self):
-        return self.app.extensions["scan.bank"]
+        """The bank as the firm these tests play is asked it: they tick every first option."""
+        whole = self.app.extensions["scan.bank"]
+        return whole.for_sector(whole.profile_by_id["sector"].options[0].id)
 
     def embed_responses(self) -> list[AppResponse]:
         return [r for r in self.responses if r.method == "GET" and r.path == "/embed/"]

@@ -413,3 +413,39 @@ def test_a_safety_line_whose_question_left_the_bank_is_left_out_of_page_and_docu
     assert document["safety"] == created["safety"]  # the line is gone from the API too
     html = client.get(f"/scan/{created['token']}/resultaat").get_data(as_text=True)
     assert html.count('class="safety safety-') == len(created["safety"])
+
+
+def test_the_questionnaire_says_which_sectors_get_a_question_or_option(client, bank, openapi):
+    document = client.get(f"{API}/questionnaire").get_json()
+    assert_matches(openapi, "Questionnaire", document)
+    questions = {q["id"]: q for t in document["themes"] for q in t["questions"]}
+    assert questions["auto-werkbon"]["sectors"] == ["bouw"]
+    assert questions["osm-website"]["sectors"] is None
+    online = questions["osm-online-regelen"]
+    platforms = {o["id"]: o.get("sectors") for o in online["options"]}
+    assert platforms["bezorgplatform"] == ["horeca"] and platforms["offerte"] is None
+    by_sector = online["max_points_by_sector"]
+    assert set(by_sector) == set(bank.sector_ids)
+    assert by_sector["horeca"] == bank.for_sector("horeca").questions_by_id[online["id"]].max_points
+    assert "max_points_by_sector" not in questions["osm-website"]
+
+
+@pytest.mark.parametrize("sector", ["bouw", "horeca", "webwinkel", "zakelijk"])
+def test_every_sector_scores_100_on_its_own_best_answers(client, bank, openapi, sector):
+    body = {
+        "answers": answers_for(bank, best_answer, sector),
+        "profile": valid_profile(bank, sector=sector),
+    }
+    response = post_scan(client, body)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["scores"]["overall"] == 100
+
+
+def test_a_question_of_another_sector_is_refused_by_name(client, bank):
+    body = payload(bank)  # a firm in bouw (valid_profile's first sector)
+    body["answers"]["auto-opdrachten"] = "los"
+    response = post_scan(client, body)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "answers.auto-opdrachten": "Deze vraag hoort niet bij de gekozen sector."
+    }

@@ -12,7 +12,7 @@ from sqlalchemy.pool import NullPool
 from scan.db import database
 from scan.staff.web import session_cookie_name
 from tests.journey import start_scan, step_formdata
-from tests.strategies import best_answer
+from tests.strategies import asked, best_answer, first_sector
 
 
 def checked(html: str, name: str) -> set[str]:
@@ -27,8 +27,9 @@ def down_app(make_app, tmp_path):
 
 def test_step_posted_while_the_database_is_down_comes_back_with_the_answers(down_app, bank):
     client = down_app.test_client()
-    theme = bank.themes[0]
-    data = step_formdata(bank, theme.id)
+    theme = asked(bank).themes[0]
+    # The page names its sector (a hidden field), so it comes back with that sector's options.
+    data = step_formdata(bank, theme.id) | {"sector": first_sector(bank)}
     response = client.post("/scan/" + "t" * 43 + f"/{theme.id}", data=data)
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
@@ -40,6 +41,7 @@ def test_step_posted_while_the_database_is_down_comes_back_with_the_answers(down
             set(expected) if isinstance(expected, list) else {expected}
         )
     assert 'name="form_token"' in html  # ready to be sent again
+    assert f'name="sector" value="{first_sector(bank)}"' in html
 
 
 def test_contact_posted_while_the_database_is_down_keeps_what_was_typed(down_app):

@@ -339,3 +339,40 @@ def test_a_form_token_expires_after_a_day_and_cannot_be_altered(app, client, ban
         assert response.status_code == 400, form_token
     accepted = client.post(f"/scan/{token}/profiel", data={**data, "form_token": fresh})
     assert accepted.status_code == 303
+
+
+def _answers_as(bank, sector: str, step: str, pick=best_answer) -> dict:
+    theme = bank.for_sector(sector).themes_by_id[step]
+    return {q.id: pick(q) for q in theme.all_questions}
+
+
+def test_each_sector_gets_its_questions_and_a_new_sector_reopens_what_changed(app, client, bank):
+    token = start_scan(client)
+    profile = step_formdata(bank, "profiel") | {"sector": "bouw"}
+    client.post(f"/scan/{token}/profiel", data=profile)
+    for step in ("online-sales-marketing", "data"):
+        response = client.post(f"/scan/{token}/{step}", data=_answers_as(bank, "bouw", step))
+        assert response.status_code == 303
+    page = client.get(f"/scan/{token}/automatisering").get_data(as_text=True)
+    assert "Hoe maak je je werkbonnen?" in page
+    assert "Hoe verwerk je een nieuwe opdracht of bestelling?" not in page
+    assert '<input type="hidden" name="sector" value="bouw">' in page
+
+    # The installateur was a shop after all: the platform it ticked (Werkspot) and its
+    # bookkeeping's top rung (the bank, where a shop's is kassa and bank) are not a shop's
+    # options, so both steps open again; automatisering was never done.
+    response = client.post(f"/scan/{token}/profiel", data=profile | {"sector": "detailhandel"})
+    assert response.headers["Location"].endswith(f"/scan/{token}/online-sales-marketing")
+    assert stored_scan(app, token).steps_done == ["profiel"]
+    page = client.get(f"/scan/{token}/online-sales-marketing").get_data(as_text=True)
+    assert "Werkspot" not in page and "Bol, Etsy of Amazon" in page
+    for step in ("online-sales-marketing", "data", "automatisering"):
+        data = _answers_as(bank, "detailhandel", step)
+        response = client.post(f"/scan/{token}/{step}", data=data)
+        assert response.status_code == 303, response.get_data(as_text=True)
+    assert response.headers["Location"].endswith(f"/scan/{token}/resultaat")
+    scan = stored_scan(app, token)
+    assert scan.status == "completed"
+    # Only what a shop is asked is kept and scored: the werkbon was never its question.
+    assert "auto-werkbon" not in scan.answers and "auto-opdrachten" in scan.answers
+    assert scan.overall_score == 100

@@ -224,13 +224,12 @@ def test_every_problem_is_reported_at_once(vragen):
     assert files == {"vragen/data.yaml", "vragen/bank.yaml"}
 
 
-def test_time_estimate_on_the_landing_page_is_honest():
+def _minutes_to_answer(bank) -> float:
     """Model: 180 words a minute plus 8 seconds to choose per question.
 
     Adults read plain Dutch silently at 200 to 250 words a minute; 180 leaves room for a small
     phone screen. Every label counts, "Weet ik niet" included, as if the ondernemer reads all.
     """
-    bank = load_bank(VRAGEN)
     texts, questions = [], 0
     for item in bank.profile:
         questions += 1
@@ -241,19 +240,33 @@ def test_time_estimate_on_the_landing_page_is_honest():
             questions += 1
             texts += [question.text, question.hint or "", *(o.label for o in question.options)]
     words = sum(len(text.split()) for text in texts)
-    minutes = words / 180 + questions * 8 / 60
-    assert bank.minutes.min <= minutes <= bank.minutes.max, f"{words} words -> {minutes:.1f} min"
+    return words / 180 + questions * 8 / 60
 
 
-def test_the_scan_asks_at_most_thirty_items():
-    """Ten minutes on a phone: profile items, scored and importance questions together.
-
-    Every sector sees the same questions today; sector variants (issue 14) will have to count
-    per sector.
-    """
+@pytest.mark.parametrize("sector", load_bank(VRAGEN).sector_ids)
+def test_time_estimate_on_the_landing_page_is_honest_for_every_sector(sector):
     bank = load_bank(VRAGEN)
-    items = len(bank.profile) + sum(len(theme.all_questions) for theme in bank.themes)
+    minutes = _minutes_to_answer(bank.for_sector(sector))
+    assert bank.minutes.min <= minutes <= bank.minutes.max, f"{sector}: {minutes:.1f} min"
+
+
+@pytest.mark.parametrize("sector", load_bank(VRAGEN).sector_ids)
+def test_every_sector_is_asked_at_most_thirty_items(sector):
+    """Ten minutes on a phone: profile items, scored and importance questions together."""
+    asked = load_bank(VRAGEN).for_sector(sector)
+    items = len(asked.profile) + sum(len(theme.all_questions) for theme in asked.themes)
     assert items <= 30, items
+
+
+def test_the_loader_refuses_a_bank_that_asks_a_sector_more_than_thirty_items(vragen):
+    def add_question(data):
+        extra = dict(data["questions"][0], id="data-extra", sectors=["horeca"])
+        data["questions"].append(extra)
+
+    edit(vragen, "data.yaml", add_question)
+    with pytest.raises(ContentError) as caught:
+        load_bank(vragen)
+    assert "the sector 'horeca' is asked 31 items, more than 30" in str(caught.value)
 
 
 @pytest.mark.parametrize(

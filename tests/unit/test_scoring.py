@@ -17,9 +17,10 @@ from scan.scoring import (
     score_scan,
     score_theme,
 )
-from tests.strategies import answers_for, answers_strategy, best_answer, lowest_answer
+from tests.strategies import answers_for, answers_strategy, asked, best_answer, lowest_answer
 
-BANK = load_bank(PROJECT_ROOT / "vragen")
+#: Scoring works on the bank as one sector is asked it (tests/unit/test_sectors.py: each).
+BANK = asked(load_bank(PROJECT_ROOT / "vragen"))
 
 
 def single(qid: str, points: list[int]) -> dict:
