@@ -168,7 +168,8 @@ INSTALLATEUR = Persona(
     # Weekly hours, people, automatisering very important at level 1-2: its traject, ranked
     # after the MFA step (safety first).
     first="auto-mfa-aanzetten",
-    must=("auto-traject", "auto-facturen-koppelen"),
+    # Paper werkbonnen: the werkbon app, a question only bouw is asked.
+    must=("auto-traject", "auto-facturen-koppelen", "auto-werkbon-app"),
     route="traject",
     safety={
         "updates": "risk",
@@ -213,8 +214,14 @@ WEBSHOP = Persona(
     },
     # A high automatisering score must not hide one password everywhere.
     first="auto-mfa-aanzetten",
-    must=("auto-mfa-aanzetten", "auto-wachtwoordmanager"),
-    must_not=("osm-website-basis", "osm-workshop-sociale-media", "osm-traject"),
+    # Uses AI often: first agree what never goes in, no course to start with AI.
+    must=("auto-mfa-aanzetten", "auto-wachtwoordmanager", "data-ai-afspraken"),
+    must_not=(
+        "osm-website-basis",
+        "osm-workshop-sociale-media",
+        "osm-traject",
+        "data-masterclass-ai",
+    ),
     safety={
         "updates": "ok",
         "vertrek": "risk",
