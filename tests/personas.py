@@ -97,7 +97,7 @@ KAPPER = Persona(
         "osm-website": "mobiel",
         "osm-google": "profiel",
         "osm-social": "planning",
-        "osm-online-regelen": ["afspraak", "betalen"],
+        "osm-online-regelen": ["salon-afspraak", "betalen"],
         "osm-domein": "gratis",
         "osm-antwoord": "uren",
         "osm-reviews": "reageren",
