@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from inspect import CO_COROUTINE
 from pathlib import Path
-from types import FunctionType
 from typing import Any
 
 import click
@@ -18,27 +16,11 @@ from . import config as settings
 from .config import PROJECT_ROOT, ConfigError
 from .content import ContentError
 from .content.loading import load_all
-from .envelope import Envelope
-from .inputs import ScanRequest
-
-
-class ScanFlask(Flask):
-    """Flask, minus an inspect call for every hook and view of every request."""
-
-    request_class = ScanRequest
-
-    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        """Return a plain function as it is; leave the rest (async views) to Flask."""
-        # inspect.iscoroutinefunction unwraps and looks up a marker on each call; every hook
-        # and view of this app is a plain def, which its code flags tell at once.
-        if type(func) is FunctionType and not func.__code__.co_flags & CO_COROUTINE:
-            return func
-        return super().ensure_sync(func)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, content, database, blueprints, CLI, logging and headers."""
-    app = ScanFlask(
+    app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
@@ -54,26 +36,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         load_all(app)
 
-    from . import (
-        cookies,
-        db,
-        embedding,
-        errors,
-        forgery,
-        formatting,
-        headers,
-        inputs,
-        json_codec,
-        logs,
-    )
+    from . import db, embedding, errors, forgery, formatting, headers, inputs, logs
     from .cli import register_commands
     from .staff import cli as staff_cli
     from .staff import views_admin, views_auth, views_leads, views_reports
     from .views import api, fragments, ops, public, result
 
-    app.json = json_codec.OrjsonProvider(app)
     logs.init_app(app)
-    cookies.init_app(app)
     fragments.init_app(app)
     formatting.init_app(app)
     db.init_app(app)
@@ -93,7 +62,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.cli.add_command(staff_cli.create_user_command)
     app.cli.add_command(staff_cli.demo_account_command)
 
-    app.wsgi_app = Envelope(app.wsgi_app, app.extensions["scan.security_headers"])
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

@@ -10,7 +10,6 @@ from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from . import json_codec
 from .lean_sql import LeanConnection
 from .sqlite_writes import SerialisedWritesConnection
 
@@ -47,8 +46,6 @@ def make_engine(url: str, timeout: float = 10) -> Engine:
         engine = create_engine(
             url,
             connect_args={"timeout": timeout, "factory": SerialisedWritesConnection},
-            json_serializer=json_codec.dumps,
-            json_deserializer=json_codec.loads,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -58,8 +55,6 @@ def make_engine(url: str, timeout: float = 10) -> Engine:
     # and SQLAlchemy then replaces the pool's connections (docs/decisions.md).
     return create_engine(
         url,
-        json_serializer=json_codec.dumps,
-        json_deserializer=json_codec.loads,
         pool_size=5,
         max_overflow=10,
         connect_args={

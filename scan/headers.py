@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, request
+from werkzeug.datastructures import Headers
 
 # No inline script or style anywhere, nothing from another host, and no framing (the embed
 # layout of a later issue will open frame-ancestors for configured partner origins only).
@@ -14,11 +15,10 @@ CONTENT_SECURITY_POLICY = (
 #: Pages that show a scan (its token is in the URL) are never stored nor indexed.
 PRIVATE_PREFIXES = ("/scan/", "/embed/scan/", "/api/v1/scans")
 PRIVATE_HEADERS = (("Cache-Control", "no-store"), ("X-Robots-Tag", "noindex, nofollow"))
-_PRIVATE_NAMES = {name.lower() for name, _value in PRIVATE_HEADERS}
 
 
 class SecurityHeaders:
-    """Adds the headers to a WSGI response's header list, by the request's path."""
+    """The headers every response gets, chosen by the request's path."""
 
     def __init__(self, embed_origins: tuple[str, ...]) -> None:
         ancestors = " ".join(("'self'", *embed_origins))
@@ -35,33 +35,31 @@ class SecurityHeaders:
             ("Referrer-Policy", "same-origin"),
             ("Cross-Origin-Opener-Policy", "same-origin"),
         )
-        page_headers = (
+        self.page_headers = (
             ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
             ("X-Frame-Options", "DENY"),
             *common,
         )
-        embed_headers = (("Content-Security-Policy", embed_policy), *common)
-        # With each name in lower case beside it, made once instead of once per response.
-        self.page_headers = tuple((name.lower(), name, value) for name, value in page_headers)
-        self.embed_headers = tuple((name.lower(), name, value) for name, value in embed_headers)
+        self.embed_headers = (("Content-Security-Policy", embed_policy), *common)
 
-    def add(self, path: str, headers: list[tuple[str, str]]) -> None:
-        """Add the headers for this path to a WSGI header list; a view's own value wins.
+    def add(self, path: str, headers: Headers) -> None:
+        """Add the headers for this path; a view's own value wins.
 
         Pages that show a scan are the exception: they are never stored, whatever the view said.
         """
         embedded = path == "/embed" or path.startswith("/embed/")
-        private = path.startswith(PRIVATE_PREFIXES)
-        present = {name.lower() for name, _value in headers}
-        if private and present & _PRIVATE_NAMES:
-            headers[:] = [h for h in headers if h[0].lower() not in _PRIVATE_NAMES]
-        for lower, name, value in self.embed_headers if embedded else self.page_headers:
-            if lower not in present:
-                headers.append((name, value))
-        if private:
-            headers.extend(PRIVATE_HEADERS)
+        for name, value in self.embed_headers if embedded else self.page_headers:
+            headers.setdefault(name, value)
+        if path.startswith(PRIVATE_PREFIXES):
+            for name, value in PRIVATE_HEADERS:
+                headers[name] = value
 
 
 def init_app(app: Flask) -> None:
-    """Make the app's SecurityHeaders, which scan.envelope adds to every response."""
-    app.extensions["scan.security_headers"] = SecurityHeaders(app.config["EMBED_ORIGINS"])
+    """Add the security headers to every response, error pages included."""
+    security_headers = SecurityHeaders(app.config["EMBED_ORIGINS"])
+
+    @app.after_request
+    def _add_headers(response: Response) -> Response:
+        security_headers.add(request.path, response.headers)
+        return response

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from .. import json_codec
 from ..answers import validate_submission
 from ..contact import validate_contact
 from ..content import Bank
@@ -166,13 +165,12 @@ def _errors(errors: dict[str, str], status: int = 422):
 
 def _json_body() -> tuple[Any, Response | None]:
     """Parse the request body as JSON, or return the 400 response that explains why not."""
-    current = request._get_current_object()  # one context lookup (0.85 us each)
-    if not current.is_json:
+    if not request.is_json:
         return None, _errors({"body": "Stuur JSON met Content-Type: application/json."}, 400)
     try:
-        return json_codec.loads(current.get_data(cache=False)), None
-    # Also for valid JSON the parser will not hold: nesting deeper than 1,024, huge integers.
-    except ValueError:
+        return json.loads(request.get_data(cache=False)), None
+    # Also for JSON the parser will not hold: nesting too deep to recurse, huge integers.
+    except (ValueError, RecursionError):
         return None, _errors({"body": "De inhoud is geen geldige JSON."}, 400)
 
 

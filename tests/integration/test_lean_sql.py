@@ -173,6 +173,8 @@ def test_outside_a_request_a_connection_is_not_kept(app):
 
 
 def test_sqlite_json_is_decoded_as_sqlalchemy_decodes_it(app):
+    import json
+
     from sqlalchemy import JSON
 
     from scan.lean_sql import _sqlite_json
@@ -181,7 +183,7 @@ def test_sqlite_json_is_decoded_as_sqlalchemy_decodes_it(app):
     if dialect.name != "sqlite":
         return
     theirs = JSON().dialect_impl(dialect).result_processor(dialect, None)
-    ours = _sqlite_json(dialect._json_deserializer)
+    ours = _sqlite_json(dialect._json_deserializer or json.loads)
     for value in (None, '{"a": [1, "b"]}', "[]", '"tekst"', "null"):
         assert ours(value) == theirs(value)
     # SQLite's NUMERIC affinity turns a stored JSON number into a number; SQLAlchemy hands it

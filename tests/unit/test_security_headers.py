@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from werkzeug.datastructures import Headers
+
 from scan.headers import CONTENT_SECURITY_POLICY, SecurityHeaders
 
 PARTNER = "https://www.kvk.nl"
 
 
 def _headers(path: str, *own: tuple[str, str]) -> dict[str, list[str]]:
-    headers = list(own)
+    headers = Headers(list(own))
     SecurityHeaders((PARTNER,)).add(path, headers)
     found: dict[str, list[str]] = {}
-    for name, value in headers:
+    for name, value in headers.items():
         found.setdefault(name.lower(), []).append(value)
     return found
 
