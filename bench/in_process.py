@@ -4,14 +4,12 @@ bench/throughput.py measures through gunicorn and the network, where the machine
 large; this script calls the WSGI app directly, N times per endpoint after a warm-up, so a
 change of a few microseconds shows. It prints the bare Flask app ("hello"), the app's fixed
 cost per request (a route that answers "hello" through all of the app's hooks), and the
-endpoints of bench/throughput.py. With --no-render-cache the step and result pages are
-rendered afresh on every request (what the first visitor of a page state pays). With
---profile NAME it prints the cProfile of that endpoint (environment: SORT=tottime, TOP=60).
+endpoints of bench/throughput.py. With --profile NAME it prints the cProfile of that
+endpoint (environment: SORT=tottime, TOP=60).
 
 Usage, from the project root:
 
     .venv/bin/python bench/in_process.py
-    .venv/bin/python bench/in_process.py --no-render-cache
     .venv/bin/python bench/in_process.py --database-url postgresql://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/in_process.py --profile "theme step GET"
 """
@@ -63,12 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url")
     parser.add_argument("--leads", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=2000, help="timed requests per endpoint")
-    parser.add_argument("--no-render-cache", action="store_true")
     parser.add_argument("--profile", metavar="NAME", help="print the cProfile of this endpoint")
     args = parser.parse_args(argv)
     tmp = tempfile.mkdtemp()
     config = throughput.bench_config(args.database_url, tmp)
-    config["RENDER_CACHE"] = not args.no_render_cache
     app = None
     try:
         seeding = scan.create_app(config)

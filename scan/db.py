@@ -1,17 +1,17 @@
-"""Engine and one SQLAlchemy session per request; the request commits, teardown closes."""
+"""Engine and one SQLAlchemy session per request: the view commits, teardown closes.
+
+The session is opened on first use (`get_session()`) and closed when the app context ends,
+as Flask-SQLAlchemy does; whatever the view did not commit is rolled back then. Every query
+of a request goes through it, ORM objects or Core statements alike.
+"""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Engine, MetaData, create_engine, event
-from sqlalchemy.exc import SQLAlchemyError
+from flask import Flask, current_app, g
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-
-from .lean_sql import LeanConnection
-from .sqlite_writes import SerialisedWritesConnection
 
 
 class Base(DeclarativeBase):
@@ -36,6 +36,10 @@ class Database:
     sessions: sessionmaker[Session]
 
 
+#: The execution option that makes a SQLite transaction take the write lock at its start.
+WRITE_LOCK = "scan_write_lock"
+
+
 def make_engine(url: str, timeout: float = 10) -> Engine:
     """Create an engine with the connection settings this app needs on SQLite or PostgreSQL.
 
@@ -43,11 +47,9 @@ def make_engine(url: str, timeout: float = 10) -> Engine:
     after it the request fails with OperationalError and the ondernemer sees a 503 page.
     """
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url,
-            connect_args={"timeout": timeout, "factory": SerialisedWritesConnection},
-        )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, connect_args={"timeout": timeout})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     milliseconds = int(timeout * 1000)
     # No pool_pre_ping: it costs a round trip on every request. After a database restart the
@@ -64,24 +66,28 @@ def make_engine(url: str, timeout: float = 10) -> Engine:
     )
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # WAL lets readers continue while one request writes; foreign keys are off by default.
-    # synchronous=NORMAL is safe in WAL mode (the file never corrupts); a power cut may lose
-    # the last commits, in exchange for no fsync per commit. Production runs on PostgreSQL.
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # SQLAlchemy's documented recipe for pysqlite: the driver's own BEGIN is switched off and
+    # _sqlite_begin emits it, so that a transaction can ask for the write lock up front.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    # WAL lets readers continue while one request writes; foreign keys are off by default.
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # BEGIN IMMEDIATE takes the write lock before the first read, so a read-merge-write
+    # cannot interleave with another writer: SQLite's SELECT ... FOR UPDATE.
+    immediate = connection.get_execution_options().get(WRITE_LOCK, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def init_app(app: Flask) -> None:
     """Attach the database to the app and close the request's session at teardown."""
     engine = make_engine(app.config["DATABASE_URL"], app.config["DATABASE_TIMEOUT"])
     app.extensions["scan.db"] = Database(engine, sessionmaker(engine, expire_on_commit=False))
-    # Kept connections go with the pool: when the app disposes of its engine, and when
-    # a lost connection made the reader start a new pool.
-    event.listen(engine, "engine_disposed", lambda _engine: _discard_kept_connections(app))
     app.teardown_appcontext(_close_session)
 
 
@@ -97,79 +103,13 @@ def get_session() -> Session:
     return g.db_session
 
 
-def read_connection() -> LeanConnection:
-    """Return this request's reader for plain SELECTs, opening it on first use.
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as one that will write what it reads.
 
-    Pages that only show a scan, and the staff pages' session check, read with a few
-    prepared SELECTs; a SQLAlchemy Connection around them cost more than the queries
-    (scan/lean_sql.py). On PostgreSQL they run without a transaction.
+    Call it before the transaction's first statement: on SQLite it takes the write lock at
+    BEGIN; on PostgreSQL the rows to change are locked by SELECT ... FOR UPDATE instead.
     """
-    return _lean_connection("db_read", autocommit=True)
-
-
-def write_connection() -> LeanConnection:
-    """Return this request's connection for the journey's one write; the view commits it.
-
-    The journey's writes are single statements on one scan; an ORM session or a SQLAlchemy
-    Connection around them cost more than the statements (docs/decisions.md, 18 and 24).
-    On PostgreSQL the statement is its own transaction (autocommit): BEGIN and COMMIT were
-    two of a step's four round trips. It stands once it has run, where SQLite waits for
-    commit(); a second statement before commit() raises (docs/decisions.md, 28).
-    """
-    return _lean_connection("db_write", autocommit=True, one_statement=True)
-
-
-def _lean_connection(name: str, autocommit: bool, one_statement: bool = False) -> LeanConnection:
-    """The request's LeanConnection called `name`, kept per process where that is safe.
-
-    When the server runs one request at a time per process (wsgi.multithread is false, as
-    in gunicorn's sync workers), the connection stays checked out for the next request:
-    taking it from the pool and giving it back cost 0.04 ms, more than reading the scan.
-    """
-    request_globals = g._get_current_object()  # one context lookup, not one per attribute
-    connection = request_globals.get(name)
-    if connection is not None:
-        return connection
-    # Kept only inside a request whose server runs one request at a time per process;
-    # outside a request (a CLI command in an app context) the connection is the request's own.
-    one_at_a_time = has_request_context() and not request._get_current_object().environ.get(
-        "wsgi.multithread", True
-    )
-    if one_at_a_time:
-        app = current_app._get_current_object()
-        kept = app.extensions.get("scan.kept_connections")
-        if kept is None or kept[0] != _pid:  # never a connection from before a fork
-            kept = app.extensions["scan.kept_connections"] = (_pid, {})
-        connections = kept[1]
-        if name not in connections:
-            connections[name] = LeanConnection(database(app).engine, autocommit, one_statement)
-        connection = connections[name]
-        request_globals.setdefault("db_kept", set()).add(name)
-    else:
-        connection = LeanConnection(database().engine, autocommit, one_statement)
-    setattr(request_globals, name, connection)
-    return connection
-
-
-#: This process's id: os.getpid() is a system call each time, so a forked child updates it.
-_pid = os.getpid()
-
-
-def _note_fork() -> None:
-    global _pid
-    _pid = os.getpid()
-
-
-os.register_at_fork(after_in_child=_note_fork)
-
-
-def _discard_kept_connections(app: Flask) -> None:
-    kept = app.extensions.get("scan.kept_connections")
-    if kept is not None and kept[0] == _pid:
-        # Not back to the pool: by now the engine has a new one, and the old pool's
-        # connections are closed; these must be too.
-        for connection in kept[1].values():
-            connection.discard()
+    session.connection(execution_options={WRITE_LOCK: True})
 
 
 def rollback_request() -> None:
@@ -177,25 +117,9 @@ def rollback_request() -> None:
     session = g.get("db_session")
     if session is not None:
         session.rollback()
-    connection = g.get("db_write")
-    if connection is not None:
-        connection.rollback()
 
 
 def _close_session(_exc: BaseException | None) -> None:
-    request_globals = g._get_current_object()
-    session = request_globals.pop("db_session", None)
+    session = g.pop("db_session", None)
     if session is not None:
         session.close()
-    kept = request_globals.pop("db_kept", ())
-    for name in ("db_read", "db_write"):
-        connection = request_globals.pop(name, None)
-        if connection is None:
-            continue
-        if name in kept:
-            try:
-                connection.rollback()  # ends what was not committed; stays for the next request
-            except SQLAlchemyError:
-                connection.discard()  # the next request connects afresh
-        else:
-            connection.close()  # rolls back what was not committed

@@ -60,7 +60,7 @@ def add_lead(session: Session, scan: Scan, contact: Contact, now: datetime | Non
     result = scan.result or {}
     lead = Lead(
         scan=scan,
-        werkplaats_id=scan.werkplaats_id,
+        werkplaats=scan.werkplaats,
         name=contact.name,
         company=contact.company,
         email=contact.email,

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -181,20 +180,6 @@ class Lead(Base):
         Index("ix_leads_werkplaats_status_created", "werkplaats_id", "status", "created_at"),
         Index("ix_leads_status_created", "status", "created_at"),
     )
-
-
-class ChangeCounter(Base):
-    """A number that every committed write to a group of tables raises (scan/changes.py).
-
-    Database triggers raise it (migration 0006), so no code path can forget to; pages and
-    tables kept per worker are keyed on it and never outlive the data they were made from.
-    """
-
-    __tablename__ = "change_counters"
-
-    #: "leads" or "werkplaatsen".
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class OutboxMail(Base):

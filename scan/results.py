@@ -12,7 +12,6 @@ from .content import DONT_KNOW_ID, Bank, Question
 from .content.advice import AdviceItem, Catalogue
 from .findings import chosen_options
 from .models import Scan, Werkplaats
-from .scan_reads import ScanRecord
 
 KIND_LABELS = {
     "training": "Training",
@@ -309,17 +308,9 @@ def _with_steps(
     return tuple(replace(view, step=shown.get(view.id)) for view in safety)
 
 
-def present_result(
-    scan: Scan | ScanRecord,
-    bank: Bank,
-    catalogue: Catalogue,
-    stored_result: dict[str, Any] | None = None,
-) -> Result:
-    """Combine the frozen numbers of a completed scan with the texts of the content.
-
-    A ScanRecord carries no result (see scan_reads); pass it as stored_result.
-    """
-    frozen = stored_result if stored_result is not None else getattr(scan, "result", None)
+def present_result(scan: Scan, bank: Bank, catalogue: Catalogue) -> Result:
+    """Combine the frozen numbers of a completed scan with the texts of the content."""
+    frozen = scan.result
     assert frozen is not None
     answers = scan.answers or {}
     bank = bank.for_sector((scan.profile or {}).get("sector"))  # the questions it was asked

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Select, Update, bindparam, insert, select, update
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from .advice import Advice, recommend
@@ -14,9 +13,8 @@ from .answers import answer_error
 from .content import Bank
 from .content.advice import Catalogue
 from .content.model import PROFILE_STEP as PROFILE_STEP  # the journey's first step
-from .lean_sql import Reader, Writer
+from .db import begin_write
 from .models import Scan, utcnow
-from .scan_reads import ScanRecord, WerkplaatsRecord
 from .scoring import ScanScore, score_scan
 from .werkplaatsen import route_pc4
 
@@ -58,7 +56,7 @@ def find_scan(session: Session, token: str) -> Scan | None:
     return session.scalar(scan_by_token(token))
 
 
-def next_step(scan: Scan | ScanRecord, bank: Bank) -> str:
+def next_step(scan: Scan, bank: Bank) -> str:
     """Return the first step not yet done, or the result step when all are done."""
     return first_open_step(scan.steps_done, bank)
 
@@ -101,7 +99,7 @@ def first_open_step(steps_done: list[str], bank: Bank) -> str:
     return next((s for s in step_ids(bank) if s not in done), RESULT_STEP)
 
 
-def may_open(scan: Scan | ScanRecord, bank: Bank, step: str) -> bool:
+def may_open(scan: Scan, bank: Bank, step: str) -> bool:
     """Tell whether a step page may be shown: done steps and the next one, not beyond."""
     steps = step_ids(bank)
     if step not in steps:
@@ -112,7 +110,7 @@ def may_open(scan: Scan | ScanRecord, bank: Bank, step: str) -> bool:
 
 
 def sent_step(
-    scan: ScanRecord, answers: dict[str, Any], profile: dict[str, Any], done: str | None
+    scan: Scan, answers: dict[str, Any], profile: dict[str, Any], done: str | None
 ) -> dict[str, Any]:
     """Return a draft's answers, profile and steps_done after a step's page was sent.
 
@@ -128,46 +126,41 @@ def sent_step(
     }
 
 
-_scans = Scan.__table__
-#: The columns a step's page writes; built once, as making the statement anew cost more than
-#: running it. Every value is passed, updated_at too: a LeanConnection fills in no defaults.
-_DRAFT_COLUMNS = ("answers", "profile", "steps_done", "updated_at")
+def scan_for_update(session: Session, token: str) -> Scan | None:
+    """Read a scan to change it: locked against other writers until the session commits.
+
+    The first statement of the request's transaction: on SQLite it begins with the write
+    lock (db.begin_write), on PostgreSQL the row is locked with SELECT ... FOR UPDATE. So a
+    step's read, merge and write cannot interleave with another request on the same scan.
+    """
+    if not 20 <= len(token) <= 64:
+        return None
+    begin_write(session)
+    return session.scalars(scan_by_token(token).with_for_update(of=Scan)).one_or_none()
 
 
-@cache
-def _update_scan(columns: tuple[str, ...]) -> Update:
-    """UPDATE one scan (bound as scan_id), setting these columns from bound values."""
-    return (
-        update(_scans)
-        .where(_scans.c.id == bindparam("scan_id"))
-        .values({name: bindparam(name, type_=_scans.c[name].type) for name in columns})
-    )
-
-
-def update_draft(connection: Writer, scan_id: int, values: dict[str, Any]) -> None:
-    """Write a draft's new values (see sent_step) with one UPDATE, loading no ORM object."""
-    connection.execute(
-        _update_scan(_DRAFT_COLUMNS), {"scan_id": scan_id, "updated_at": utcnow(), **values}
-    )
+def store_draft(scan: Scan, values: dict[str, Any]) -> None:
+    """Set a draft's new answers, profile and steps_done (see sent_step)."""
+    scan.answers = values["answers"]
+    scan.profile = values["profile"]
+    scan.steps_done = values["steps_done"]
 
 
 def completion(
-    reader: Reader,
+    session: Session,
     bank: Bank,
     catalogue: Catalogue,
     answers: dict[str, Any],
     profile: dict[str, Any],
-) -> tuple[dict[str, Any], WerkplaatsRecord | None]:
+) -> dict[str, Any]:
     """Score the answers, route the postcode, choose advice: the columns of a completed scan.
 
-    Returns those column values and the werkplaats routed to (None: the national queue).
-    Nothing is written, so the write that follows holds SQLite's write lock only briefly.
     `bank` is the whole bank; the firm's sector decides which questions count.
     """
     bank = sector_bank(bank, profile)
     answers = asked_answers(bank, answers)
     score = score_scan(bank, answers)
-    werkplaats, found = route_pc4(reader, profile.get("postcode"))
+    werkplaats, found = route_pc4(session, profile.get("postcode"))
     advice = recommend(bank, catalogue, score, answers, profile)
     values = {
         "status": "completed",
@@ -176,63 +169,36 @@ def completion(
         "answers": answers,
         "result": result_snapshot(score, advice),
         "overall_score": score.overall,
-        "werkplaats_id": werkplaats.id if werkplaats else None,
+        "werkplaats": werkplaats,
         "distance_km": found.distance_km if found else None,
     }
     for theme in score.themes:
         values[score_column(theme.theme_id)] = theme.score
-    return values, werkplaats
+    return values
 
 
 def complete_draft(
-    connection: Writer,
-    scan: ScanRecord,
-    bank: Bank,
-    catalogue: Catalogue,
-    draft: dict[str, Any],
-    reader: Reader | None = None,
+    session: Session, scan: Scan, bank: Bank, catalogue: Catalogue, draft: dict[str, Any]
 ) -> None:
-    """Store the last step's values (see sent_step) and the scored result in one UPDATE.
-
-    Routing reads on `reader` when given (a request's LeanConnection), else on `connection`.
-    """
-    values, _werkplaats = completion(
-        reader or connection, bank, catalogue, draft["answers"], draft["profile"]
-    )
-    row = {**draft, **values, "updated_at": values["completed_at"]}
-    connection.execute(_update_scan(tuple(sorted(row))), {"scan_id": scan.id, **row})
-
-
-def lock_scan(session: Session, scan: Scan) -> None:
-    """Hold the scan against other writers until commit, and read it afresh.
-
-    An UPDATE that changes nothing still takes the row's lock on PostgreSQL and the write
-    lock on SQLite; what is read after it is what the last commit left. A lead (which takes
-    its werkplaats from the scan) and a postcode change (which must not happen after a
-    lead) each take it first, so one of them waits for the other.
-    """
-    session.execute(
-        update(Scan)
-        .where(Scan.id == scan.id)
-        .values(updated_at=Scan.updated_at)
-        .execution_options(synchronize_session=False)
-    )
-    session.refresh(scan)
+    """Store the last step's values (see sent_step) and the scored result."""
+    values = completion(session, bank, catalogue, draft["answers"], draft["profile"])
+    for column, value in {**draft, **values}.items():
+        setattr(scan, column, value)
 
 
 def change_postcode(session: Session, scan: Scan, pc4: str) -> bool:
     """Store a completed scan's new PC4 and route it again; False if it has a lead by now.
 
-    Scores and advice do not depend on the postcode, so the frozen result stays as it is.
+    `scan` was read with scan_for_update(), so a lead sent meanwhile is seen here: a lead
+    (which takes its werkplaats from the scan) and a postcode change each lock the scan
+    first. Scores and advice do not depend on the postcode: the frozen result stays.
     """
-    lock_scan(session, scan)
     if scan.lead is not None:  # sent meanwhile, with the old werkplaats: leave it so
         return False
-    werkplaats, found = route_pc4(session.connection(), pc4)
+    werkplaats, found = route_pc4(session, pc4)
     scan.profile = {**scan.profile, "postcode": pc4}
-    scan.werkplaats_id = werkplaats.id if werkplaats else None
+    scan.werkplaats = werkplaats
     scan.distance_km = found.distance_km if found else None
-    scan.updated_at = utcnow()
     return True
 
 
@@ -277,50 +243,23 @@ def result_snapshot(score: ScanScore, advice: Advice) -> dict[str, Any]:
     }
 
 
-@cache
-def _insert_scan(columns: tuple[str, ...]) -> Insert:
-    """INSERT a scan with these columns from bound values, returning its id."""
-    values = {name: bindparam(name, type_=_scans.c[name].type) for name in columns}
-    return insert(_scans).values(values).returning(_scans.c.id)
-
-
 def store_submission(
-    connection: Writer,
+    session: Session,
     bank: Bank,
     catalogue: Catalogue,
     answers: dict[str, Any],
     profile: dict[str, Any],
     partner: str | None,
-    reader: Reader | None = None,
-) -> tuple[ScanRecord, dict[str, Any]]:
-    """Score and store a complete set of answers in one INSERT (the API's path).
-
-    Returns the stored scan and its frozen result. Routing reads on `reader` when given.
-    """
-    values, werkplaats = completion(reader or connection, bank, catalogue, answers, profile)
-    now = values["completed_at"]
-    row = {
-        "token": new_token(),
-        "partner": partner,
-        "profile": dict(profile),
-        "steps_done": list(step_ids(bank)),
-        "created_at": now,
-        "updated_at": now,
+) -> Scan:
+    """Score and store a complete set of answers as a completed scan (the API's path)."""
+    values = completion(session, bank, catalogue, answers, profile)
+    scan = Scan(
+        token=new_token(),
+        partner=partner,
+        profile=dict(profile),
+        steps_done=list(step_ids(bank)),
         **values,
-    }
-    scan_id = connection.execute(_insert_scan(tuple(sorted(row))), row).scalar()
-    scan = ScanRecord(
-        id=scan_id,
-        token=row["token"],
-        status="completed",
-        bank_version=bank.version,
-        embed_origin=None,
-        profile=row["profile"],
-        answers=row["answers"],
-        steps_done=row["steps_done"],
-        completed_at=now,
-        distance_km=values["distance_km"],
-        werkplaats=werkplaats,
-        has_lead=False,
     )
-    return scan, values["result"]
+    session.add(scan)
+    session.flush()
+    return scan

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import resources
 from typing import Annotated
-from weakref import WeakKeyDictionary
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from .changes import WERKPLAATSEN, change_counters
 from .content.loader import ContentError, Problem, field_path
-from .lean_sql import Reader
 from .models import Werkplaats
 from .routing import Route, Site, parse_claims, route
-from .scan_reads import WERKPLAATS_COLUMNS, WerkplaatsRecord, werkplaats_record
 
 SEED_FILE = "scan/data/werkplaatsen.yaml"
 #: Stands where a werkplaats id would, for leads without one (the national queue).
@@ -118,52 +113,19 @@ def all_werkplaatsen() -> Select[tuple[Werkplaats]]:
     return select(Werkplaats).order_by(Werkplaats.name)
 
 
-_w = Werkplaats.__table__
-_ROUTING = select(*WERKPLAATS_COLUMNS, _w.c.lat, _w.c.lon, _w.c.active, _w.c.claims)
+def route_pc4(session: Session, pc4: str | None) -> tuple[Werkplaats | None, Route | None]:
+    """Route a PC4 to a werkplaats (None, None: the national queue).
 
-
-@dataclass(frozen=True)
-class RoutingTable:
-    """The werkplaatsen as routing needs them, made from one version of the table."""
-
-    records: dict[str, WerkplaatsRecord]
-    sites: tuple[Site, ...]
-
-
-#: Per engine (so per database), the counter value and the table read under it.
-_routing_tables: WeakKeyDictionary[Engine, tuple[int, RoutingTable]] = WeakKeyDictionary()
-
-
-def _read_routing_table(connection: Reader) -> RoutingTable:
-    rows = list(connection.execute(_ROUTING))
-    return RoutingTable(
-        {row.w_id: werkplaats_record(row) for row in rows},
-        tuple(Site(r.w_id, r.lat, r.lon, r.active, parse_claims(r.claims)) for r in rows),
-    )
-
-
-def routing_table(connection: Reader) -> RoutingTable:
-    """Return the routing table, read again only after a werkplaats changed.
-
-    Every scan is routed, and reading and parsing the table was a fifth of an API scan's time
-    (bench/in_process.py); the werkplaatsen change a few times a year.
+    Reads the table each time: a few dozen rows, once per completed scan, and always as the
+    admins left it.
     """
-    version = change_counters(connection).get(WERKPLAATSEN)
-    if version is None:  # no counter (a database not migrated to 0006): nothing to trust
-        return _read_routing_table(connection)
-    engine = connection.engine
-    kept = _routing_tables.get(engine)
-    if kept is not None and kept[0] == version:
-        return kept[1]
-    table = _read_routing_table(connection)
-    _routing_tables[engine] = (version, table)
-    return table
-
-
-def route_pc4(connection: Reader, pc4: str | None) -> tuple[WerkplaatsRecord | None, Route | None]:
-    """Route a PC4 to a werkplaats of the table (None, None: the national queue)."""
-    table = routing_table(connection)
-    found = route(pc4, table.sites)
+    if not pc4:
+        return None, None
+    werkplaatsen = {w.id: w for w in session.scalars(select(Werkplaats))}
+    sites = [
+        Site(w.id, w.lat, w.lon, w.active, parse_claims(w.claims)) for w in werkplaatsen.values()
+    ]
+    found = route(pc4, sites)
     if found is None:
         return None, None
-    return table.records[found.site.id], found
+    return werkplaatsen[found.site.id], found

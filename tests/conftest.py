@@ -66,8 +66,7 @@ def _reset(app) -> None:
     """Empty every table, then seed the werkplaatsen as `flask --app scan init` does."""
     with database(app).sessions() as session:
         for table in reversed(Base.metadata.sorted_tables):
-            if table.name != "change_counters":  # bookkeeping of the schema, not data
-                session.execute(table.delete())
+            session.execute(table.delete())
         seed_werkplaatsen(session, app.extensions["scan.werkplaats_seeds"])
         session.commit()
 

@@ -75,13 +75,10 @@ def make_lead(app, werkplaats_id: str | None = "utrecht", company: str | None = 
         scan.profile = valid_profile(bank) | {"postcode": "3511"}
         scan.answers = answers_for(bank, lowest_answer)
         scan.steps_done = step_ids(bank)
-        values, _werkplaats = completion(
-            session.connection(), bank, catalogue, scan.answers, scan.profile
-        )
+        values = completion(session, bank, catalogue, scan.answers, scan.profile)
         for column, value in values.items():
             setattr(scan, column, value)
         scan.werkplaats = session.get(Werkplaats, werkplaats_id) if werkplaats_id else None
-        scan.werkplaats_id = werkplaats_id
         contact = Contact(
             name=fields.pop("name", f"Ondernemer {number}"),
             company=company or f"Bedrijf {number}",

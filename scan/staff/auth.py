@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -14,7 +13,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from ..lean_sql import Reader
 from ..models import Werkplaats
 from .models import StaffSession, StaffUser
 
@@ -161,26 +159,23 @@ _RESUME = (
 )
 
 
-def resume_session(
-    reader: Reader, writer: Callable[[], Session], key: str, now: datetime
-) -> StaffIdentity | None:
+def resume_session(session: Session, key: str, now: datetime) -> StaffIdentity | None:
     """Return who is signed in with a cookie key; end the session when it has timed out.
 
-    Reads on `reader`; the rare writes (ending or touching the session) go through the session
-    `writer()` returns, whose commit at the end of the request stores them.
+    The rare writes (ending or touching the session) are committed at the end of the request.
     """
     if not key or len(key) > 100:
         return None
-    row = reader.execute(_RESUME, {"key_hash": _key_hash(key)}).first()
+    row = session.execute(_RESUME, {"key_hash": _key_hash(key)}).first()
     if row is None:
         return None
     idle = now - aware(row.last_seen_at)
     age = now - aware(row.created_at)
     if idle > IDLE_TIMEOUT or age > ABSOLUTE_TIMEOUT or not row.active:
-        writer().execute(delete(StaffSession).where(StaffSession.id == row.id))
+        session.execute(delete(StaffSession).where(StaffSession.id == row.id))
         return None
     if idle > TOUCH_INTERVAL:
-        writer().execute(
+        session.execute(
             update(StaffSession).where(StaffSession.id == row.id).values(last_seen_at=now)
         )
     return StaffIdentity(

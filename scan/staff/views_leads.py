@@ -14,26 +14,17 @@ from flask import (
 )
 from sqlalchemy import func, select
 
-from ..changes import LEADS, WERKPLAATSEN, change_counters
 from ..content.loading import current_bank, current_catalogue
-from ..db import database, get_session, read_connection
+from ..db import database, get_session
 from ..models import Lead, Werkplaats
 from ..results import present_result
-from ..views.fragments import (
-    FORM_TOKEN_MARK,
-    cached_render,
-    fill,
-    kept_render,
-    request_key,
-    split_marks,
-)
 from ..werkplaatsen import all_werkplaatsen
 from .audit import recent_events, record
 from .auth import StaffIdentity
 from .export import to_csv, to_xlsx
 from .inbox import NATIONAL, PAGE_SIZE, filtered, lead_for, page_of, parse_filters, visible_leads
 from .models import LeadNote
-from .web import current_user, form_token, init_blueprint, login_required
+from .web import current_user, init_blueprint, login_required
 from .workflow import STATUSES, allowed_next, transition_error
 
 bp = Blueprint("staff", __name__, url_prefix="/medewerkers")
@@ -41,8 +32,6 @@ init_blueprint(bp)
 
 NOTE_LIMIT = 2000
 INBOX = "staff/inbox.html"
-#: Inbox pages kept per worker, all users and filters together (about 12 KB each).
-INBOX_PAGES_KEPT = 256
 
 
 @bp.get("/")
@@ -67,42 +56,8 @@ def _filters():
 @login_required
 def inbox():
     """List the leads of the user's werkplaats (admin: all), filtered and paged."""
-    user = current_user()
-    key = _inbox_key(user)
-    pieces = kept_render(INBOX, key) if key else None
-    if pieces is None:
-        context = _inbox_context(user)
-        if key is None or context["filters"].errors:
-            return render_template(INBOX, **context), (400 if context["filters"].errors else 200)
-        pieces = cached_render(
-            INBOX,
-            key,
-            INBOX_PAGES_KEPT,
-            lambda: context | {"form_token": lambda: FORM_TOKEN_MARK},
-            prepare=split_marks,
-        )
-    return fill(pieces, "", form_token())
-
-
-def _inbox_key(user: StaffIdentity) -> tuple | None:
-    """Everything an inbox page depends on; None when the change counters are missing.
-
-    Staff look at the inbox far more often than leads arrive or change, and a page of it
-    costs two counts and a query over up to 100,000 leads. It is kept per worker until a
-    lead or werkplaats changes, whoever changed it (scan/changes.py). The CSRF token is filled
-    in per request, so the page is the same for every session of the user.
-    """
-    counters = change_counters(read_connection())
-    if LEADS not in counters or WERKPLAATSEN not in counters:
-        return None
-    return (
-        # Not the session: every session of a user sees the same page, with its own token.
-        (user.id, user.email, user.role, user.werkplaats_id, user.werkplaats_name),
-        request.query_string,
-        counters[LEADS],
-        counters[WERKPLAATSEN],
-        request_key(),
-    )
+    context = _inbox_context(current_user())
+    return render_template(INBOX, **context), (400 if context["filters"].errors else 200)
 
 
 def _inbox_context(user: StaffIdentity) -> dict:

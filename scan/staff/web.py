@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from ..db import get_session, read_connection
+from ..db import get_session
 from ..models import utcnow
 from .audit import action_label, describe_detail
 from .auth import StaffIdentity, csrf_token, csrf_valid, resume_session
@@ -87,7 +87,7 @@ def init_blueprint(bp: Blueprint) -> None:
 
 def _load_user_and_check_csrf() -> Any:
     key = request.cookies.get(session_cookie_name(), "")
-    found = resume_session(read_connection(), get_session, key, utcnow()) if key else None
+    found = resume_session(get_session(), key, utcnow()) if key else None
     g.staff_user = found
     g.staff_key = key if found else None
     if request.method == "POST":
@@ -101,7 +101,7 @@ def _load_user_and_check_csrf() -> Any:
 
 def _finish(response: Response) -> Response:
     # Sessions touched or ended by the hook above, and audit events of read-only views.
-    if "db_session" in g:  # a page served from reads alone opened no session
+    if "db_session" in g:
         get_session().commit()
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"

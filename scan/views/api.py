@@ -11,8 +11,9 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from ..answers import validate_submission
 from ..contact import validate_contact
 from ..content import Bank
-from ..db import get_session, read_connection, write_connection
+from ..db import begin_write, get_session
 from ..leads import LeadConflict
+from ..models import Scan
 from ..results import (
     WerkplaatsView,
     advice_still_offered,
@@ -20,9 +21,8 @@ from ..results import (
     stored_strengths,
     werkplaats_view,
 )
-from ..scan_reads import ScanRecord, read_result
 from ..scans import store_submission
-from ..views import current_bank, current_catalogue, scan_or_404, scan_record_or_404
+from ..views import current_bank, current_catalogue, scan_or_404
 from ..werkplaatsen import all_werkplaatsen
 from .leads import store_lead
 
@@ -92,13 +92,14 @@ def questionnaire_document(bank: Bank) -> dict[str, Any]:
     }
 
 
-def result_document(scan: ScanRecord, stored_result: dict[str, Any], bank: Bank) -> dict[str, Any]:
+def result_document(scan: Scan, bank: Bank) -> dict[str, Any]:
     """Describe a completed scan's result as the API publishes it.
 
     Made from the stored numbers and the content's names directly: the result page's Result
-    (results.present_result) also carries texts, HTML and lost points that the API does not
-    publish, and building it was most of this function's time.
+    (results.present_result) also carries texts and HTML that the API does not publish.
     """
+    stored_result = scan.result
+    assert stored_result is not None
     catalogue = current_catalogue()
     themes = {}
     for theme in bank.themes:
@@ -190,35 +191,34 @@ def create_scan():
     submission, errors = validate_submission(bank, payload)
     if errors:
         return _errors(errors)
-    connection = write_connection()
-    scan, stored_result = store_submission(
-        connection,
+    session = get_session()
+    begin_write(session)  # routing reads the werkplaatsen, then the scan is written
+    scan = store_submission(
+        session,
         bank,
         current_catalogue(),
         submission.answers,
         submission.profile,
         submission.partner,
-        read_connection(),
     )
-    connection.commit()
-    document = result_document(scan, stored_result, bank)
+    session.commit()
+    document = result_document(scan, bank)
     return jsonify(document), 201, {"Location": document["result_url"]}
 
 
 @bp.get("/scans/<token>")
 def get_scan(token: str):
     """Return a completed scan's result; an unfinished draft answers 404."""
-    scan = scan_record_or_404(token)
+    scan = scan_or_404(token)
     if not scan.is_completed:
         return _errors({"token": "Deze scan is nog niet afgerond."}, 404)
-    stored_result = read_result(read_connection(), scan.id)
-    return jsonify(result_document(scan, stored_result, current_bank()))
+    return jsonify(result_document(scan, current_bank()))
 
 
 @bp.delete("/scans/<token>")
 def delete_scan(token: str):
     """Erase a scan for good."""
-    scan = scan_or_404(token)
+    scan = scan_or_404(token, for_update=True)
     session = get_session()
     session.delete(scan)
     session.commit()
@@ -228,7 +228,7 @@ def delete_scan(token: str):
 @bp.post("/scans/<token>/lead")
 def create_lead(token: str):
     """Ask the werkplaats for contact about a completed scan, with consent."""
-    scan = scan_or_404(token)
+    scan = scan_or_404(token, for_update=True)
     if not scan.is_completed:
         return _errors({"token": "Deze scan is nog niet afgerond."}, 404)
     payload, problem = _json_body()

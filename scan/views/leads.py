@@ -13,7 +13,6 @@ from ..leads import LeadConflict, add_lead, existing_lead, queue_notification
 from ..mail import send_pending
 from ..models import Lead, Scan
 from ..results import present_result
-from ..scans import lock_scan
 from . import current_bank, current_catalogue, scan_or_404
 
 logger = logging.getLogger("scan.leads")
@@ -22,14 +21,13 @@ logger = logging.getLogger("scan.leads")
 def store_lead(scan: Scan, contact: Contact) -> tuple[Lead, bool]:
     """Store the scan's lead once and queue its notification; return (lead, created).
 
-    A repeat of the same request (a double click, a refresh, a retry) returns the stored lead;
-    other details for a scan that already has a lead raise LeadConflict.
+    `scan` was read with scan_or_404(token, for_update=True): under its lock, the werkplaats
+    (a postcode change cannot slip between) and a lead that a repeat of this request (a
+    double click) stored already are what the last commit left. A repeat returns the stored
+    lead; other details for a scan that already has a lead raise LeadConflict.
     """
     session = get_session()
     try:
-        # Read under the scan's lock: the werkplaats (a postcode change cannot slip between)
-        # and a lead that a repeat of this request (a double click) stored already.
-        lock_scan(session, scan)
         lead = existing_lead(scan, contact)
         if lead is not None:
             return lead, False

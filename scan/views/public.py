@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from ..answers import PARTNER_PATTERN, clean_profile_value
 from ..content import Bank
-from ..db import get_session, read_connection, rollback_request, write_connection
+from ..db import get_session, rollback_request
 from ..embedding import allowed_parent, in_embed, journey_url
 from ..forgery import FORM_TOKEN_ERROR, form_token_valid, issue_form_token
 from ..forms import StepForm, valid_data
@@ -34,25 +34,12 @@ from ..scans import (
     sent_step,
     step_ids,
     steps_still_done,
-    update_draft,
+    store_draft,
 )
-from . import current_bank, current_catalogue, scan_record_or_404
-from .fields import form_values, question_views, questions_state
-from .fragments import (
-    FORM_TOKEN_MARK,
-    TOKEN_MARK,
-    as_page,
-    cached_render,
-    fill,
-    request_key,
-    split_marks,
-)
+from . import current_bank, current_catalogue, scan_or_404
+from .fields import form_values, question_views
 
 bp = Blueprint("public", __name__)
-#: Step pages kept per worker, one per step and state of its answers (about 13 KB each).
-STEP_PAGES_KEPT = 1024
-#: Landing pages kept per worker, one per partner code and frame (about 5 KB each).
-LANDING_PAGES_KEPT = 64
 logger = logging.getLogger("scan.journey")
 
 DATABASE_DOWN = (
@@ -93,23 +80,15 @@ def privacy():
 def landing():
     """Show what the scan is, how long it takes, and the start button."""
     bank = current_bank()
-    args = request._get_current_object().args  # one context lookup (0.85 us each)
     if in_embed():
-        g.parent_origin = allowed_parent(args.get("origin"))
-    partner = _partner(args.get("partner"))
-    # The same for every visitor with this partner and frame: rendered once per worker.
-    return cached_render(
+        g.parent_origin = allowed_parent(request.args.get("origin"))
+    return render_template(
         "public/landing.html",
-        (partner, request_key()),
-        LANDING_PAGES_KEPT,
-        lambda: {
-            "minutes": bank.minutes,
-            "themes": bank.themes,
-            "steps": len(step_ids(bank)),
-            "partner": partner,
-            "origin": g.get("parent_origin"),
-        },
-        prepare=as_page,
+        minutes=bank.minutes,
+        themes=bank.themes,
+        steps=len(step_ids(bank)),
+        partner=_partner(request.args.get("partner")),
+        origin=g.get("parent_origin"),
     )
 
 
@@ -137,7 +116,7 @@ def start_link():
 @bp.get("/scan/<token>")
 def resume(token: str):
     """Continue a scan where the ondernemer left off."""
-    scan = scan_record_or_404(token)
+    scan = scan_or_404(token)
     return redirect(_step_url(token, next_step(scan, current_bank())), code=303)
 
 
@@ -166,20 +145,19 @@ def step(token: str, step: str):
     bank = current_bank()
     if step not in step_ids(bank):
         abort(404)
-    current = request._get_current_object()  # one context lookup (0.85 us each)
-    if current.method == "GET":
+    if request.method == "GET":
         return _show_step(bank, token, step)
     # The form is built before the database is touched: if the database is down, the
     # ondernemer's choices can still be shown again, ready to be sent once it is back.
     # The page names the sector it was made for; the scan's own profile decides once read.
-    page_bank = _page_bank(bank, step, current.form.get("sector"))
-    form, items = _build_form(page_bank, step, current.form)
+    page_bank = _page_bank(bank, step, request.form.get("sector"))
+    form, items = _build_form(page_bank, step, request.form)
     if not form_token_valid(token):
         # Nothing is stored; the choices come back on the page, with a fresh token.
         page = _render_step(page_bank, token, step, items, *form_values(form), FORM_TOKEN_ERROR)
         return page, 400
     try:
-        return _store_step(bank, token, step, current.form)
+        return _store_step(bank, token, step, request.form)
     except OperationalError:
         rollback_request()
         logger.warning("database unavailable while storing a step; the page is shown again")
@@ -195,7 +173,7 @@ def _page_bank(bank: Bank, step: str, sector: str | None) -> Bank:
 
 
 def _show_step(bank: Bank, token: str, step: str):
-    scan = scan_record_or_404(token, outcome=False)
+    scan = scan_or_404(token)
     if scan.is_completed:
         return redirect(_step_url(token, RESULT_STEP), code=303)
     if not may_open(scan, bank, step):
@@ -207,11 +185,12 @@ def _show_step(bank: Bank, token: str, step: str):
 
 
 def _store_step(bank: Bank, token: str, step: str, formdata):
-    """Store a step's answers; show the page again with its errors, or go on."""
-    # Read as a plain record and written with one UPDATE: a step is sent four times per scan,
-    # and the ORM's load and flush cost more than the rest of the request.
-    scan = scan_record_or_404(token, outcome=False)
-    connection = write_connection()
+    """Store a step's answers; show the page again with its errors, or go on.
+
+    Read, merge and write in one transaction, with the scan locked from the read on.
+    """
+    scan = scan_or_404(token, for_update=True)
+    session = get_session()
     if scan.is_completed:
         return redirect(_step_url(token, RESULT_STEP), code=303)
     if not may_open(scan, bank, step):
@@ -223,30 +202,30 @@ def _store_step(bank: Bank, token: str, step: str, formdata):
     # Keep every valid answer, even when another one on the page is missing.
     answers, profile = _split_values(bank, step, valid_data(form))
     index = steps.index(step)
-    if request._get_current_object().form.get("action") == "back" and index > 0:
+    if request.form.get("action") == "back" and index > 0:
         # Unanswered questions may wait, but an answer that cannot be stored (say "Weet ik
         # niet" ticked with another option) would be lost silently: show it instead.
         if not any(field.errors and field.data for field in form):
-            update_draft(connection, scan.id, sent_step(scan, answers, profile, None))
-            connection.commit()
+            store_draft(scan, sent_step(scan, answers, profile, None))
+            session.commit()
             return redirect(_step_url(token, steps[index - 1]), code=303)
         for field in form:
             if not field.data:
                 field.errors = []
         valid = False
     if not valid:
-        update_draft(connection, scan.id, sent_step(scan, answers, profile, None))
-        connection.commit()
+        store_draft(scan, sent_step(scan, answers, profile, None))
+        session.commit()
         return _render_step(page_bank, scan.token, step, items, *form_values(form)), 422
     values = sent_step(scan, answers, profile, step)
     values["steps_done"] = steps_still_done(
         sector_bank(bank, values["profile"]), values["steps_done"], values["answers"]
     )
     if index == len(steps) - 1:
-        complete_draft(connection, scan, bank, current_catalogue(), values, read_connection())
+        complete_draft(session, scan, bank, current_catalogue(), values)
     else:
-        update_draft(connection, scan.id, values)
-    connection.commit()
+        store_draft(scan, values)
+    session.commit()
     return redirect(_step_url(token, first_open_step(values["steps_done"], bank)), code=303)
 
 
@@ -258,23 +237,10 @@ def _render_step(
     values: dict,
     errors: dict | None = None,
     form_error: str | None = None,
-) -> str | bytes:
-    """Render a step page; one without errors is made once for every scan alike and filled in."""
-    if errors or form_error:
-        context = _step_context(bank, token, step, items, values, errors, form_error)
-        return render_template("public/step.html", **context, form_token=issue_form_token(token))
-    key = (step, bank.sector, questions_state(items, values), request_key())
-    pieces = cached_render(
-        "public/step.html",
-        key,
-        STEP_PAGES_KEPT,
-        lambda: {
-            **_step_context(bank, TOKEN_MARK, step, items, values),
-            "form_token": FORM_TOKEN_MARK,
-        },
-        prepare=split_marks,
-    )
-    return fill(pieces, token, issue_form_token(token))
+) -> str:
+    """Render a step page with the answers given so far and any errors."""
+    context = _step_context(bank, token, step, items, values, errors, form_error)
+    return render_template("public/step.html", **context, form_token=issue_form_token(token))
 
 
 def _step_context(bank: Bank, token: str, step: str, items, values, errors=None, form_error=None):

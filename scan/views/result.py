@@ -7,19 +7,18 @@ from sqlalchemy.exc import OperationalError
 
 from ..charts import bar_chart
 from ..contact import clean_contact, consent_text
-from ..db import get_session, read_connection
+from ..db import get_session
 from ..embedding import journey_url
 from ..forgery import FORM_TOKEN_ERROR, form_token_valid
 from ..forms import build_contact_form
 from ..leads import LeadConflict
+from ..models import Scan
 from ..postcode import PostcodeError, parse_pc4
 from ..results import present_result, werkplaats_heading, werkplaats_view
-from ..scan_reads import ScanRecord, read_result
 from ..scans import change_postcode, next_step
 from ..werkplaatsen import NATIONAL
-from . import current_bank, current_catalogue, scan_or_404, scan_record_or_404
+from . import current_bank, current_catalogue, scan_or_404
 from .fields import InputView, contact_views
-from .fragments import as_page, cached_render, request_key
 from .leads import store_lead
 from .public import DATABASE_DOWN
 
@@ -31,12 +30,9 @@ CONSENT_CHANGED = (
     "akkoord bent."
 )
 
-#: Result pages each worker keeps rendered (about 21 KB each).
-RESULTS_KEPT = 512
 
-
-def _completed_scan_or_redirect(token: str):
-    scan = scan_or_404(token)
+def _completed_scan_or_redirect(token: str, for_update: bool = False):
+    scan = scan_or_404(token, for_update)
     if not scan.is_completed:
         step = next_step(scan, current_bank())
         return scan, redirect(journey_url("public.step", token=token, step=step), code=303)
@@ -46,29 +42,14 @@ def _completed_scan_or_redirect(token: str):
 @bp.get("/scan/<token>/resultaat")
 def result(token: str):
     """Show the scored result with advice, route and the nearest werkplaats."""
-    scan = scan_record_or_404(token)
-    if not scan.is_completed:
-        step = next_step(scan, current_bank())
-        return redirect(journey_url("public.step", token=token, step=step), code=303)
-    # Everything the page shows, so the key decides the page: the frozen result, whether a
-    # lead was sent, the werkplaats as it is now, and the request's address and frame.
-    key = (
-        token,
-        scan.completed_at,
-        scan.has_lead,
-        scan.werkplaats,
-        scan.distance_km,
-        bool(scan.profile.get("postcode")),
-        request_key(),
-    )
-    return cached_render(
-        "result/result.html", key, RESULTS_KEPT, lambda: _result_context(scan), prepare=as_page
-    )
+    scan, redirect_response = _completed_scan_or_redirect(token)
+    if redirect_response:
+        return redirect_response
+    return render_template("result/result.html", **_result_context(scan))
 
 
-def _result_context(scan: ScanRecord) -> dict:
-    stored = read_result(read_connection(), scan.id)
-    result = present_result(scan, current_bank(), current_catalogue(), stored)
+def _result_context(scan: Scan) -> dict:
+    result = present_result(scan, current_bank(), current_catalogue())
     werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
     return dict(
         result=result,
@@ -78,7 +59,7 @@ def _result_context(scan: ScanRecord) -> dict:
         far=werkplaats is not None and werkplaats.is_far,
         werkplaats_heading=werkplaats_heading(werkplaats),
         has_postcode=bool(scan.profile.get("postcode")),
-        lead=scan.has_lead,
+        lead=scan.lead is not None,
         token=scan.token,
         # The link to keep points at the full site: it outlives the partner page.
         result_url=url_for("result.result", token=scan.token, _external=True),
@@ -100,7 +81,7 @@ def contact(token: str):
 
 
 def _contact(token: str, form):
-    scan, redirect_response = _completed_scan_or_redirect(token)
+    scan, redirect_response = _completed_scan_or_redirect(token, request.method == "POST")
     if redirect_response:
         return redirect_response
     if request.method == "GET" and scan.lead is not None:
@@ -130,7 +111,7 @@ def _contact(token: str, form):
 
 def _recipient(scan) -> str:
     """Who the consent on the contact page names: the werkplaats id, or the national queue."""
-    return scan.werkplaats_id or NATIONAL
+    return scan.werkplaats.id if scan.werkplaats is not None else NATIONAL
 
 
 def _contact_page(
@@ -166,7 +147,7 @@ def postcode(token: str):
 
 
 def _postcode(token: str, typed: str):
-    scan, redirect_response = _completed_scan_or_redirect(token)
+    scan, redirect_response = _completed_scan_or_redirect(token, request.method == "POST")
     if redirect_response:
         return redirect_response
     result_url = journey_url("result.result", token=token)
@@ -225,7 +206,7 @@ def contact_sent(token: str):
 @bp.route("/scan/<token>/verwijderen", methods=["GET", "POST"])
 def erase(token: str):
     """Ask for confirmation, then erase the scan and its lead for good."""
-    scan = scan_or_404(token)
+    scan = scan_or_404(token, for_update=request.method == "POST")
     if request.method == "GET" or not form_token_valid(token):
         status = 200 if request.method == "GET" else 400
         return render_template(

@@ -9,9 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scan.content.loading import current_catalogue
-from scan.db import get_session, read_connection
+from scan.db import get_session
 from scan.results import present_result
-from scan.scan_reads import read_result, read_scan
 from scan.scans import find_scan
 from tests.journey import complete_scan
 from tests.openapi import assert_matches
@@ -282,10 +281,8 @@ def test_the_api_document_says_what_the_result_page_shows(app, client, bank, dat
     body = {"answers": answers, "profile": valid_profile(bank, postcode=postcode)}
     document = post_scan(client, body).get_json()
     with app.test_request_context():
-        scan = read_scan(read_connection(), document["token"])
-        result = present_result(
-            scan, bank, current_catalogue(), read_result(read_connection(), scan.id)
-        )
+        scan = find_scan(get_session(), document["token"])
+        result = present_result(scan, bank, current_catalogue())
     assert document["scores"]["overall"] == result.overall
     assert document["scores"]["themes"] == {
         t.theme_id: {"score": t.score, "level": {"id": t.level, "name": t.level_name}}

@@ -92,12 +92,18 @@ def test_other_pages_answer_a_dutch_503_with_retry_after(down_app):
 def _hold_lock(app, ready: threading.Event, release: threading.Event) -> None:
     """Keep the scans table locked in another connection until released."""
     engine = database(app).engine
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()  # the driver's own connection: BEGIN as written here
+        try:
+            raw.driver_connection.execute("BEGIN EXCLUSIVE")
+            ready.set()
+            release.wait(30)
+            raw.driver_connection.execute("ROLLBACK")
+        finally:
+            raw.close()
+        return
     with engine.connect() as connection:
-        if engine.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN EXCLUSIVE")
-        else:
-            connection.execute(text("BEGIN"))
-            connection.execute(text("LOCK TABLE scans IN ACCESS EXCLUSIVE MODE"))
+        connection.execute(text("LOCK TABLE scans IN ACCESS EXCLUSIVE MODE"))
         ready.set()
         release.wait(30)
         connection.rollback()

@@ -453,22 +453,34 @@ def test_a_postcode_change_after_a_lead_changes_nothing(app, client, bank):
         assert scan.lead.werkplaats_id == "utrecht"
 
 
-def test_a_postcode_change_sees_a_lead_stored_after_the_scan_was_read(app, client, bank):
+def test_a_postcode_change_waits_for_a_lead_being_stored_and_then_sees_it(app, client, bank):
+    import threading
+
     from scan.contact import Contact
     from scan.leads import add_lead
-    from scan.scans import change_postcode
+    from scan.scans import change_postcode, scan_for_update
 
     token = complete_scan(client, bank)  # Utrecht
     db = database(app)
-    with db.sessions() as mine, db.sessions() as theirs:
-        scan = mine.scalar(select(Scan).where(Scan.token == token))
-        assert scan.lead is None  # read and remembered: no lead yet
-        # Meanwhile the contact form stores the lead, in another request.
-        other = theirs.scalar(select(Scan).where(Scan.token == token))
+    outcome = {}
+
+    def change_it():
+        with db.sessions() as mine:
+            scan = scan_for_update(mine, token)  # waits for the lead's transaction
+            outcome["changed"] = change_postcode(mine, scan, "9712")
+            mine.commit()
+
+    with db.sessions() as theirs:
+        # The contact form reads the scan to store its lead, in another request.
+        other = scan_for_update(theirs, token)
+        changer = threading.Thread(target=change_it)
+        changer.start()
+        changer.join(0.3)
+        assert changer.is_alive()  # the postcode change waits for the lock
         add_lead(theirs, other, Contact("Sanne", "Bos Bloemen", "s@bos.test", None, None, None))
         theirs.commit()
-        assert change_postcode(mine, scan, "9712") is False  # read afresh under the lock
-        mine.commit()
+    changer.join(10)
+    assert outcome == {"changed": False}  # it saw the lead: the werkplaats stays
     with db.sessions() as session:
         stored = session.scalar(select(Scan).where(Scan.token == token))
         assert stored.werkplaats_id == stored.lead.werkplaats_id == "utrecht"
