@@ -77,7 +77,7 @@ def send_mail_command() -> None:
     """Send the queued lead notifications (run every few minutes); exit 1 if any failed."""
     total_sent = total_failed = 0
     while True:
-        sent, failed = send_pending(current_app._get_current_object(), get_session())
+        sent, failed = send_pending(current_app, get_session())
         total_sent += sent
         total_failed += failed
         if not sent or failed:

@@ -33,9 +33,8 @@ class StepForm:
     """A posted step: one field per question, checked by the pure checks of scan.answers.
 
     The questions come from the content, and every rule lives in answer_error and
-    profile_error, so a WTForms form added only its own overhead here: building one cost
-    more than the rest of the request (bench/throughput.py). The hand-written forms (contact,
-    staff) use WTForms.
+    profile_error, which the JSON API calls too: one set of rules for both, where a WTForms
+    form would repeat them as validators. The fixed forms (contact, staff) use WTForms.
     """
 
     def __init__(self, items: tuple[Question | ProfileItem, ...], formdata: MultiDict) -> None:

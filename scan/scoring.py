@@ -22,11 +22,7 @@ Answers = Mapping[str, Answer]
 
 
 class QuestionScore(NamedTuple):
-    """Points awarded for one question and what it could have given.
-
-    A named tuple, not a frozen dataclass: a scan makes one per question, and a frozen
-    dataclass's __init__ costs twice as much.
-    """
+    """Points awarded for one question and what it could have given."""
 
     question_id: str
     awarded: int

@@ -10,10 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Werkplaats
 from .models import StaffSession, StaffUser
 
 HASHER = PasswordHasher()
@@ -117,70 +116,30 @@ def start_session(session: Session, user: StaffUser, now: datetime) -> str:
     return key
 
 
-@dataclass(frozen=True)
-class StaffIdentity:
-    """The signed-in user as read with their session: what pages and the audit log need.
-
-    Read with one Core query on every staff request (an ORM load of session, user and
-    werkplaats cost more than the inbox page it guards); it has the attributes of a StaffUser
-    that views use, so either can be passed where a user is expected.
-    """
-
-    session_id: int
-    id: int
-    email: str
-    role: str
-    werkplaats_id: str | None
-    werkplaats_name: str | None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-
-_sessions = StaffSession.__table__
-_users = StaffUser.__table__
-_werkplaatsen = Werkplaats.__table__
-_RESUME = (
-    select(
-        _sessions.c.id,
-        _sessions.c.created_at,
-        _sessions.c.last_seen_at,
-        _users.c.id.label("user_id"),
-        _users.c.email,
-        _users.c.role,
-        _users.c.active,
-        _users.c.werkplaats_id,
-        _werkplaatsen.c.name.label("werkplaats_name"),
-    )
-    .join(_users, _users.c.id == _sessions.c.user_id)
-    .outerjoin(_werkplaatsen, _werkplaatsen.c.id == _users.c.werkplaats_id)
-    .where(_sessions.c.key_hash == bindparam("key_hash"))
-)
-
-
-def resume_session(session: Session, key: str, now: datetime) -> StaffIdentity | None:
+def resume_session(session: Session, key: str, now: datetime) -> StaffUser | None:
     """Return who is signed in with a cookie key; end the session when it has timed out.
 
-    The rare writes (ending or touching the session) are committed at the end of the request.
+    One query: the session with its user and the user's werkplaats (joined). The rare writes
+    (ending or touching the session) are committed at the end of the request.
     """
     if not key or len(key) > 100:
         return None
-    row = session.execute(_RESUME, {"key_hash": _key_hash(key)}).first()
-    if row is None:
+    found = session.execute(
+        select(StaffSession, StaffUser)
+        .join(StaffUser, StaffUser.id == StaffSession.user_id)
+        .where(StaffSession.key_hash == _key_hash(key))
+    ).first()
+    if found is None:
         return None
-    idle = now - aware(row.last_seen_at)
-    age = now - aware(row.created_at)
-    if idle > IDLE_TIMEOUT or age > ABSOLUTE_TIMEOUT or not row.active:
-        session.execute(delete(StaffSession).where(StaffSession.id == row.id))
+    staff_session, user = found
+    idle = now - aware(staff_session.last_seen_at)
+    age = now - aware(staff_session.created_at)
+    if idle > IDLE_TIMEOUT or age > ABSOLUTE_TIMEOUT or not user.active:
+        session.delete(staff_session)
         return None
     if idle > TOUCH_INTERVAL:
-        session.execute(
-            update(StaffSession).where(StaffSession.id == row.id).values(last_seen_at=now)
-        )
-    return StaffIdentity(
-        row.id, row.user_id, row.email, row.role, row.werkplaats_id, row.werkplaats_name
-    )
+        staff_session.last_seen_at = now
+    return user
 
 
 def end_session(session: Session, key: str) -> None:

@@ -20,10 +20,9 @@ from ..models import Lead, Werkplaats
 from ..results import present_result
 from ..werkplaatsen import all_werkplaatsen
 from .audit import recent_events, record
-from .auth import StaffIdentity
 from .export import to_csv, to_xlsx
 from .inbox import NATIONAL, PAGE_SIZE, filtered, lead_for, page_of, parse_filters, visible_leads
-from .models import LeadNote
+from .models import LeadNote, StaffUser
 from .web import current_user, init_blueprint, login_required
 from .workflow import STATUSES, allowed_next, transition_error
 
@@ -60,7 +59,7 @@ def inbox():
     return render_template(INBOX, **context), (400 if context["filters"].errors else 200)
 
 
-def _inbox_context(user: StaffIdentity) -> dict:
+def _inbox_context(user: StaffUser) -> dict:
     werkplaatsen = _werkplaatsen()
     filters = parse_filters(request.args, user, {w.id for w in werkplaatsen})
     query = filtered(visible_leads(user), filters)

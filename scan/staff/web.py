@@ -12,7 +12,8 @@ from werkzeug.exceptions import BadRequest
 from ..db import get_session
 from ..models import utcnow
 from .audit import action_label, describe_detail
-from .auth import StaffIdentity, csrf_token, csrf_valid, resume_session
+from .auth import csrf_token, csrf_valid, resume_session
+from .models import StaffUser
 
 COOKIE_PATH = "/medewerkers"
 
@@ -60,7 +61,7 @@ def clear_cookie(response: Response, name: str) -> None:
     )
 
 
-def current_user() -> StaffIdentity | None:
+def current_user() -> StaffUser | None:
     """Return the signed-in staff user of this request, or None."""
     return g.get("staff_user")
 

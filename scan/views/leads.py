@@ -58,7 +58,7 @@ def store_lead(scan: Scan, contact: Contact) -> tuple[Lead, bool]:
 def _try_to_send() -> None:
     """Send the outbox now if the mail server answers; otherwise cron retries it later."""
     try:
-        send_pending(current_app._get_current_object(), get_session(), limit=10)
+        send_pending(current_app, get_session(), limit=10)
     except Exception:  # noqa: BLE001 - the lead is stored; mail must never break the request
         logger.exception("sending the outbox failed; it stays queued")
         get_session().rollback()
