@@ -35,8 +35,7 @@ from flask import Flask  # noqa: E402
 from werkzeug.test import EnvironBuilder  # noqa: E402
 
 import scan  # noqa: E402
-from scan.db import database  # noqa: E402
-from scan.migrate import upgrade_to_head  # noqa: E402
+from scan.db import database, upgrade_to_head  # noqa: E402
 
 
 def _request(method: str, path: str, body: str | None, ctype: str | None):

@@ -75,15 +75,15 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.exc import DBAPIError  # noqa: E402
 
 import scan  # noqa: E402
-import scan.migrate  # noqa: E402
+import scan.db  # noqa: E402
 import scan.werkplaatsen  # noqa: E402
 from scan.config import normalise_database_url  # noqa: E402
-from scan.contact import CONSENT_VERSION, Contact  # noqa: E402
 from scan.content import THEME_IDS  # noqa: E402
 from scan.db import database  # noqa: E402
-from scan.leads import search_text  # noqa: E402
 from scan.models import Lead, Scan, Werkplaats  # noqa: E402
-from scan.scans import score_column  # noqa: E402
+from scan.records.contact import CONSENT_VERSION, Contact  # noqa: E402
+from scan.records.leads import search_text  # noqa: E402
+from scan.records.scans import score_column  # noqa: E402
 from scan.staff.auth import hash_password  # noqa: E402
 from scan.staff.models import StaffUser  # noqa: E402
 
@@ -601,7 +601,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 server = connection.scalar(text("SELECT sqlite_version()"))
         print(f"database: {where} ({engine.dialect.name} {server})")
-        revision = scan.migrate.upgrade_to_head(app)
+        revision = scan.db.upgrade_to_head(app)
         print(f"migrated to {revision}")
         seed(app, args.leads, args.seed)
         emails = make_staff(app)

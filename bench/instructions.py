@@ -53,8 +53,7 @@ def child(requests: int, names: list[str]) -> None:
     from flask import Flask
 
     import scan
-    from scan.db import database
-    from scan.migrate import upgrade_to_head
+    from scan.db import database, upgrade_to_head
 
     tmp = tempfile.mkdtemp()
     config = throughput.bench_config(None, tmp)

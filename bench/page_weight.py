@@ -29,7 +29,7 @@ ASSET = re.compile(r'(?:<link[^>]+href|<script[^>]+src)="(/static/[^"]+)"')
 
 def journey_weights(client, app) -> list[tuple[str, int, int]]:
     """Walk the journey and return (page, html bytes, asset bytes) of every page on the way."""
-    from scan.scans import step_ids
+    from scan.records.scans import step_ids
     from tests.journey import step_formdata
     from tests.strategies import lowest_answer
 
@@ -68,8 +68,7 @@ def measure(client, url: str) -> tuple[int, int]:
 
 def main() -> int:
     from scan import create_app
-    from scan.db import database
-    from scan.migrate import upgrade_to_head
+    from scan.db import database, upgrade_to_head
     from scan.werkplaatsen import seed_werkplaatsen
     from tests.conftest import JourneyClient
 

@@ -43,9 +43,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import inbox_100k  # noqa: E402
 
 import scan  # noqa: E402
-from scan.db import database  # noqa: E402
-from scan.migrate import upgrade_to_head  # noqa: E402
-from scan.scans import step_ids  # noqa: E402
+from scan.db import database, upgrade_to_head  # noqa: E402
+from scan.records.scans import step_ids  # noqa: E402
 from tests.journey import step_formdata  # noqa: E402
 from tests.strategies import answers_for, lowest_answer, valid_profile  # noqa: E402
 
@@ -166,7 +165,7 @@ def prepare(app, leads: int) -> dict:
     start = client.post("/scan")
     token = start.headers["Location"].split("/")[-2]
     steps = step_ids(bank)
-    from scan.forgery import issue_form_token
+    from scan.journey.forgery import issue_form_token
 
     with app.test_request_context():
         form_token = issue_form_token(token)

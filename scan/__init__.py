@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as settings
 from .config import PROJECT_ROOT, ConfigError
 from .content import ContentError
-from .content.loading import load_all
+from .loading import load_all
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -36,25 +36,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         load_all(app)
 
-    from . import db, embedding, errors, forgery, formatting, headers, inputs, logs
+    from . import db, errors, logs, web
+    from .api import views as api
     from .cli import register_commands
+    from .journey import embedding, forgery, result, steps
     from .staff import cli as staff_cli
     from .staff import views_admin, views_auth, views_leads, views_reports
-    from .views import api, ops, public, result
 
     logs.init_app(app)
-    formatting.init_app(app)
     db.init_app(app)
-    headers.init_app(app)
+    web.init_app(app)
     forgery.init_app(app)
-    inputs.init_app(app)
     errors.init_app(app)
     register_commands(app)
-    app.register_blueprint(public.bp)
+    app.register_blueprint(steps.bp)
     app.register_blueprint(result.bp)
-    embedding.init_app(app, (public.bp, result.bp))
+    embedding.init_app(app, (steps.bp, result.bp))
     app.register_blueprint(api.bp)
-    app.register_blueprint(ops.bp)
     for blueprint in (views_auth.bp, views_leads.bp, views_reports.bp, views_admin.bp):
         app.register_blueprint(blueprint)
     views_auth.init_rate_limit(app)

@@ -9,10 +9,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .content import ContentError
-from .content.loading import load_everything
-from .db import get_session
+from .db import get_session, upgrade_to_head
+from .loading import load_everything
 from .mail import send_pending
-from .migrate import upgrade_to_head
 from .models import utcnow
 from .retention import Retention, purge
 from .werkplaatsen import seed_werkplaatsen

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .embedding import parse_origins
+from .journey.embedding import parse_origins
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"

@@ -8,7 +8,11 @@ of a request goes through it, ORM objects or Core statements alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from flask import Flask, current_app, g
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -123,3 +127,27 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+# --- migrations (Alembic, from code: no alembic.ini needed) -----------------------------------
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(app: Flask) -> Config:
+    """Return an Alembic config pointing at this app's database."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", app.config["DATABASE_URL"].replace("%", "%%"))
+    return config
+
+
+def upgrade_to_head(app: Flask) -> str:
+    """Migrate the database to the newest revision and return that revision."""
+    engine = database(app).engine
+    with engine.begin() as connection:
+        config = alembic_config(app)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() or "none"

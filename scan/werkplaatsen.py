@@ -11,8 +11,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from .content.loader import ContentError, Problem, field_path
+from .domain.routing import Route, Site, parse_claims, route
 from .models import Werkplaats
-from .routing import Route, Site, parse_claims, route
 
 SEED_FILE = "scan/data/werkplaatsen.yaml"
 #: Stands where a werkplaats id would, for leads without one (the national queue).

@@ -20,9 +20,8 @@ from sqlalchemy.engine import make_url
 
 from scan import create_app
 from scan.config import normalise_database_url
-from scan.db import Base, database
-from scan.forgery import issue_form_token
-from scan.migrate import upgrade_to_head
+from scan.db import Base, database, upgrade_to_head
+from scan.journey.forgery import issue_form_token
 from scan.werkplaatsen import seed_werkplaatsen
 
 ROOT = Path(__file__).resolve().parent.parent

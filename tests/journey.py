@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scan.content import Bank
-from scan.scans import PROFILE_STEP, step_ids
+from scan.records.scans import PROFILE_STEP, step_ids
 from tests.strategies import asked, best_answer, valid_profile
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from itertools import count
 
-from scan.contact import Contact
 from scan.db import database
-from scan.leads import add_lead
 from scan.models import Scan, Werkplaats
-from scan.scans import completion, create_draft, step_ids
+from scan.records.contact import Contact
+from scan.records.leads import add_lead
+from scan.records.scans import completion, create_draft, step_ids
 from scan.staff.auth import hash_password
 from scan.staff.models import StaffUser
 from tests.strategies import answers_for, lowest_answer, valid_profile

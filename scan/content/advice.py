@@ -11,9 +11,10 @@ import yaml
 from markupsafe import Markup
 from pydantic import Field, StringConstraints, model_validator
 
-from ..markdown import render_markdown
+from .bank import Bank
 from .loader import ContentError, Problem, read_yaml, validate
-from .model import THEME_IDS, Bank, Slug, Text, content
+from .markdown import render_markdown
+from .model import THEME_IDS, Slug, Text, content
 
 KINDS = ("training", "traject", "zelf-aan-de-slag")
 ThemeId = Literal["online-sales-marketing", "data", "automatisering"]

@@ -9,13 +9,10 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
+from .bank import Bank, BankHeader, ProfileFile, SafetyFile
 from .model import (
     DONT_KNOW_ID,
     THEME_IDS,
-    Bank,
-    BankHeader,
-    ProfileFile,
-    SafetyFile,
     Theme,
     parse,
 )

@@ -1,4 +1,4 @@
-"""Alembic environment: uses the connection handed over by scan.migrate when there is one."""
+"""Alembic environment: uses the connection scan.db.upgrade_to_head hands over, if any."""
 
 from alembic import context
 from sqlalchemy import create_engine

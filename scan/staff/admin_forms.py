@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..routing import parse_claims
+from ..domain.routing import parse_claims
 from .auth import normalise_email, password_problem
 from .models import ROLES
 

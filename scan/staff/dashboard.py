@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..content import Bank
 from ..models import Lead, Scan
-from ..scans import score_column
+from ..records.scans import score_column
 from .inbox import NATIONAL
 from .workflow import STATUSES
 

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 import xlsxwriter
 
-from ..formatting import local
 from ..models import Lead
+from ..web import local
 from .workflow import STATUSES
 
 COLUMNS = (

@@ -14,10 +14,10 @@ from flask import (
 )
 from sqlalchemy import func, select
 
-from ..content.loading import current_bank, current_catalogue
 from ..db import database, get_session
+from ..loading import current_bank, current_catalogue
 from ..models import Lead, Werkplaats
-from ..results import present_result
+from ..records.results import present_result
 from ..werkplaatsen import all_werkplaatsen
 from .audit import recent_events, record
 from .export import to_csv, to_xlsx

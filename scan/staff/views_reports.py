@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from ..charts import bar_chart
-from ..content.loading import current_bank
 from ..db import get_session
+from ..journey.charts import bar_chart
+from ..loading import current_bank
 from ..models import utcnow
 from ..werkplaatsen import all_werkplaatsen
 from .dashboard import statistics

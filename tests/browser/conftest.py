@@ -33,7 +33,7 @@ from playwright.sync_api import (
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from scan.content import Bank, Question
-from scan.scoring import score_scan
+from scan.domain.scoring import score_scan
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 #: Generous enough for a slow CI machine, short enough that a hang fails within the budget.

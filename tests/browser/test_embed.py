@@ -48,7 +48,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from scan.db import database
 from scan.models import Lead, Scan
-from scan.scans import PROFILE_STEP, RESULT_STEP, step_ids
+from scan.records.scans import PROFILE_STEP, RESULT_STEP, step_ids
 
 pytestmark = pytest.mark.browser
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scan.content.loading import current_catalogue
 from scan.db import get_session
-from scan.results import present_result
-from scan.scans import find_scan
+from scan.loading import current_catalogue
+from scan.records.results import present_result
+from scan.records.scans import find_scan
 from tests.journey import complete_scan
 from tests.openapi import assert_matches
 from tests.strategies import (

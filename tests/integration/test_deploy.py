@@ -16,7 +16,7 @@ import pytest
 
 from scan.config import PROJECT_ROOT
 from scan.content import load_bank
-from scan.scans import step_ids
+from scan.records.scans import step_ids
 from tests.conftest import PRIVACY_CONTROLLER
 from tests.journey import step_formdata
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from scan.config import ConfigError
 from scan.db import database
 from scan.models import Lead, Scan
-from scan.scans import step_ids
+from scan.records.scans import step_ids
 from tests.journey import step_formdata
 
 PARTNER_ORIGIN = "https://www.kvk.nl"

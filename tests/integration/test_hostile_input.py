@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from scan.config import PROJECT_ROOT
 from scan.content import load_bank
-from scan.scans import step_ids
+from scan.records.scans import step_ids
 from tests.journey import start_scan, step_formdata
 from tests.strategies import answers_for, lowest_answer, valid_profile
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from scan.db import database
 from scan.models import Scan
-from scan.scans import step_ids
+from scan.records.scans import step_ids
 from tests.journey import complete_scan, start_scan, step_formdata
 from tests.strategies import best_answer, lowest_answer
 
@@ -315,7 +315,7 @@ def test_a_form_without_its_token_stores_nothing_and_keeps_the_choices(app, clie
     assert stored_scan(app, token).profile == {}
     other = start_scan(client)
     with app.test_request_context():
-        from scan.forgery import issue_form_token
+        from scan.journey.forgery import issue_form_token
 
         foreign = issue_form_token(other)
     refused = client.post(f"/scan/{token}/profiel", data={**data, "form_token": foreign})
@@ -323,7 +323,7 @@ def test_a_form_without_its_token_stores_nothing_and_keeps_the_choices(app, clie
 
 
 def test_a_form_token_expires_after_a_day_and_cannot_be_altered(app, client, bank):
-    from scan.forgery import FORM_TOKEN_MAX_AGE, issue_form_token
+    from scan.journey.forgery import FORM_TOKEN_MAX_AGE, issue_form_token
 
     token = start_scan(client)
     data = step_formdata(bank, "profiel")

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from scan.contact import CONSENT_VERSION
 from scan.db import Base, database
 from scan.models import Lead, OutboxMail, Scan, utcnow
+from scan.records.contact import CONSENT_VERSION
 from tests.journey import complete_scan
 from tests.mailserver import free_port, start_smtp
 from tests.openapi import assert_matches
@@ -436,7 +436,7 @@ def test_consent_given_for_another_werkplaats_is_asked_again(client, bank):
 
 
 def test_a_postcode_change_after_a_lead_changes_nothing(app, client, bank):
-    from scan.scans import change_postcode
+    from scan.records.scans import change_postcode
 
     token = complete_scan(client, bank)  # Utrecht
     assert client.post(f"/scan/{token}/contact", data={**CONTACT, "consent": "ja"}).status_code == (
@@ -456,9 +456,9 @@ def test_a_postcode_change_after_a_lead_changes_nothing(app, client, bank):
 def test_a_postcode_change_waits_for_a_lead_being_stored_and_then_sees_it(app, client, bank):
     import threading
 
-    from scan.contact import Contact
-    from scan.leads import add_lead
-    from scan.scans import change_postcode, scan_for_update
+    from scan.records.contact import Contact
+    from scan.records.leads import add_lead
+    from scan.records.scans import change_postcode, scan_for_update
 
     token = complete_scan(client, bank)  # Utrecht
     db = database(app)

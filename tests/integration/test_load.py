@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from scan.config import PROJECT_ROOT
 from scan.db import database
 from scan.models import Scan
-from scan.scans import step_ids
+from scan.records.scans import step_ids
 from tests.conftest import PRIVACY_CONTROLLER
 from tests.journey import step_formdata
 from tests.mailserver import free_port

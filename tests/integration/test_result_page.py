@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scan.content import DONT_KNOW_ID
-from scan.routing import centroid, haversine_km
+from scan.domain.routing import centroid, haversine_km
 from tests.strategies import answers_for, best_answer, lowest_answer, valid_profile
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from markupsafe import Markup
 
-from scan.advice import recommend
 from scan.config import PROJECT_ROOT
 from scan.content import load_bank
 from scan.content.advice import AdviceItem, Catalogue, load_catalogue
-from scan.scoring import score_scan
+from scan.domain.advice import recommend
+from scan.domain.scoring import score_scan
 from tests.strategies import answers_for, asked, best_answer, lowest_answer, valid_profile
 
 WHOLE_BANK = load_bank(PROJECT_ROOT / "vragen")

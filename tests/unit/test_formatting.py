@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scan.formatting import period_nl
+from scan.web import period_nl
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scan.advice import recommend
 from scan.config import PROJECT_ROOT
 from scan.content import DONT_KNOW_ID, load_bank
 from scan.content.advice import load_catalogue
-from scan.scoring import score_scan
+from scan.domain.advice import recommend
+from scan.domain.scoring import score_scan
 from tests.personas import PERSONAS, WEET_NIET, Persona, answers_of
 from tests.strategies import answers_strategy
 

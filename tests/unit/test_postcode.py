@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scan.postcode import PostcodeError, parse_pc4
+from scan.domain.postcode import PostcodeError, parse_pc4
 
 
 @pytest.mark.parametrize(

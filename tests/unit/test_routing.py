@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scan.routing import (
+from scan.domain.routing import (
     Site,
     centroid,
     haversine_km,

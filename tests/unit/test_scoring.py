@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from scan.config import PROJECT_ROOT
 from scan.content import Question, Theme, load_bank, parse
-from scan.scoring import (
+from scan.domain.scoring import (
     applies,
     level_for,
     question_points,

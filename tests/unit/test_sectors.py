@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scan.answers import validate_submission
 from scan.content import ContentError, load_bank
-from scan.scans import asked_answers, steps_still_done
-from scan.scoring import score_scan
+from scan.domain.answers import validate_submission
+from scan.domain.scoring import score_scan
+from scan.records.scans import asked_answers, steps_still_done
 from tests.strategies import best_answer, lowest_answer, valid_profile
 
 VRAGEN = Path(__file__).resolve().parents[2] / "vragen"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import Headers
 
-from scan.headers import CONTENT_SECURITY_POLICY, SecurityHeaders
+from scan.web import CONTENT_SECURITY_POLICY, SecurityHeaders
 
 PARTNER = "https://www.kvk.nl"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scan.leads import weakest_theme
+from scan.records.leads import weakest_theme
 
 
 def result(scores: dict[str, int], advice_themes: list[str]) -> dict:

@@ -6,14 +6,14 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from .advice import Catalogue, load_catalogue
-from .loader import ContentError, load_bank
-from .model import Bank
+from .content.advice import Catalogue, load_catalogue
+from .content.bank import Bank
+from .content.loader import ContentError, load_bank
 
 
 def load_everything(content_dir: Path):
     """Load and validate the question bank, the advice and the werkplaats seed file."""
-    from ..werkplaatsen import load_seed
+    from .werkplaatsen import load_seed
 
     problems = []
     bank = catalogue = seeds = None

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .content import Bank, Question, Theme
+from ..content import Bank, Question, Theme
 
 Answer = str | Sequence[str]
 Answers = Mapping[str, Answer]

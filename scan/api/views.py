@@ -8,23 +8,23 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from ..answers import validate_submission
-from ..contact import validate_contact
 from ..content import Bank
 from ..db import begin_write, get_session
-from ..leads import LeadConflict
+from ..domain.answers import validate_submission
+from ..journey import current_bank, current_catalogue, scan_or_404
 from ..models import Scan
-from ..results import (
+from ..records.contact import validate_contact
+from ..records.handover import store_lead
+from ..records.leads import LeadConflict
+from ..records.results import (
     WerkplaatsView,
     advice_still_offered,
     stored_safety,
     stored_strengths,
     werkplaats_view,
 )
-from ..scans import store_submission
-from ..views import current_bank, current_catalogue, scan_or_404
+from ..records.scans import store_submission
 from ..werkplaatsen import all_werkplaatsen
-from .leads import store_lead
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -271,6 +271,6 @@ def werkplaatsen():
 @bp.get("/openapi.json")
 def openapi():
     """Serve the OpenAPI document of this API."""
-    document = json.loads(resources.files("scan").joinpath("openapi.json").read_text("utf-8"))
+    document = json.loads(resources.files("scan.api").joinpath("openapi.json").read_text("utf-8"))
     document["servers"] = [{"url": url_for("api.questionnaire", _external=True).rsplit("/", 1)[0]}]
     return jsonify(document)

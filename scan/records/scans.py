@@ -8,15 +8,15 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from .advice import Advice, recommend
-from .answers import answer_error
-from .content import Bank
-from .content.advice import Catalogue
-from .content.model import PROFILE_STEP as PROFILE_STEP  # the journey's first step
-from .db import begin_write
-from .models import Scan, utcnow
-from .scoring import ScanScore, score_scan
-from .werkplaatsen import route_pc4
+from ..content import Bank
+from ..content.advice import Catalogue
+from ..content.model import PROFILE_STEP as PROFILE_STEP  # the journey's first step
+from ..db import begin_write
+from ..domain.advice import Advice, recommend
+from ..domain.answers import answer_error
+from ..domain.scoring import ScanScore, score_scan
+from ..models import Scan, utcnow
+from ..werkplaatsen import route_pc4
 
 RESULT_STEP = "resultaat"
 

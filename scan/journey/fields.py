@@ -9,7 +9,7 @@ from typing import Any
 from wtforms import Form
 
 from ..content import Option, ProfileItem, Question
-from ..forms import StepForm
+from .forms import StepForm
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,13 +16,10 @@ from flask import (
 )
 from sqlalchemy.exc import OperationalError
 
-from ..answers import PARTNER_PATTERN, clean_profile_value
 from ..content import Bank
 from ..db import get_session, rollback_request
-from ..embedding import allowed_parent, in_embed, journey_url
-from ..forgery import FORM_TOKEN_ERROR, form_token_valid, issue_form_token
-from ..forms import StepForm, valid_data
-from ..scans import (
+from ..domain.answers import PARTNER_PATTERN, clean_profile_value
+from ..records.scans import (
     PROFILE_STEP,
     RESULT_STEP,
     complete_draft,
@@ -37,7 +34,10 @@ from ..scans import (
     store_draft,
 )
 from . import current_bank, current_catalogue, scan_or_404
+from .embedding import allowed_parent, in_embed, journey_url
 from .fields import form_values, question_views
+from .forgery import FORM_TOKEN_ERROR, form_token_valid, issue_form_token
+from .forms import StepForm, valid_data
 
 bp = Blueprint("public", __name__)
 logger = logging.getLogger("scan.journey")

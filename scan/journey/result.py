@@ -5,22 +5,22 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 
-from ..charts import bar_chart
-from ..contact import clean_contact, consent_text
 from ..db import get_session
-from ..embedding import journey_url
-from ..forgery import FORM_TOKEN_ERROR, form_token_valid
-from ..forms import build_contact_form
-from ..leads import LeadConflict
+from ..domain.postcode import PostcodeError, parse_pc4
 from ..models import Scan
-from ..postcode import PostcodeError, parse_pc4
-from ..results import present_result, werkplaats_heading, werkplaats_view
-from ..scans import change_postcode, next_step
+from ..records.contact import clean_contact, consent_text
+from ..records.handover import store_lead
+from ..records.leads import LeadConflict
+from ..records.results import present_result, werkplaats_heading, werkplaats_view
+from ..records.scans import change_postcode, next_step
 from ..werkplaatsen import NATIONAL
 from . import current_bank, current_catalogue, scan_or_404
+from .charts import bar_chart
+from .embedding import journey_url
 from .fields import InputView, contact_views
-from .leads import store_lead
-from .public import DATABASE_DOWN
+from .forgery import FORM_TOKEN_ERROR, form_token_valid
+from .forms import build_contact_form
+from .steps import DATABASE_DOWN
 
 bp = Blueprint("result", __name__)
 

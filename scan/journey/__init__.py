@@ -1,14 +1,18 @@
-"""Blueprints, one per audience, and the helpers they share."""
+"""The public journey: the landing page, the steps, the result, contact, postcode and erasure.
+
+Anonymous and cookieless, on the full site and framed by partners under /embed/; the forms
+carry a token tied to the scan (forgery.py) instead of a session.
+"""
 
 from __future__ import annotations
 
 from flask import abort, g
 
-from ..content.loading import current_bank, current_catalogue
 from ..db import get_session
-from ..embedding import allowed_parent, in_embed
+from ..loading import current_bank, current_catalogue
 from ..models import Scan
-from ..scans import find_scan, scan_for_update
+from ..records.scans import find_scan, scan_for_update
+from .embedding import allowed_parent, in_embed
 
 __all__ = ["current_bank", "current_catalogue", "scan_or_404"]
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .content import DONT_KNOW_ID, Bank, Question
-from .content.advice import AdviceItem, Catalogue
-from .findings import chosen_options
-from .models import Scan, Werkplaats
+from ..content import DONT_KNOW_ID, Bank, Question
+from ..content.advice import AdviceItem, Catalogue
+from ..domain.findings import chosen_options
+from ..models import Scan, Werkplaats
 
 KIND_LABELS = {
     "training": "Training",

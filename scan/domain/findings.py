@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .content import DONT_KNOW_ID, Bank
+from ..content import DONT_KNOW_ID, Bank
 
 SafetyStatus = Literal["ok", "risk", "unknown"]
 

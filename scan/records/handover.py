@@ -7,13 +7,14 @@ import logging
 from flask import current_app, render_template
 from sqlalchemy.exc import IntegrityError
 
-from ..contact import Contact
 from ..db import get_session
-from ..leads import LeadConflict, add_lead, existing_lead, queue_notification
+from ..loading import current_bank, current_catalogue
 from ..mail import send_pending
 from ..models import Lead, Scan
-from ..results import present_result
-from . import current_bank, current_catalogue, scan_or_404
+from .contact import Contact
+from .leads import LeadConflict, add_lead, existing_lead, queue_notification
+from .results import present_result
+from .scans import find_scan
 
 logger = logging.getLogger("scan.leads")
 
@@ -35,7 +36,7 @@ def store_lead(scan: Scan, contact: Contact) -> tuple[Lead, bool]:
     except IntegrityError:
         # Another request stored this scan's lead between our check and our insert.
         session.rollback()
-        scan = scan_or_404(scan.token)
+        scan = find_scan(session, scan.token) or scan
         lead = existing_lead(scan, contact)
         if lead is None:
             raise LeadConflict from None

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .content import Bank, ProfileItem, Question
+from ..content import Bank, ProfileItem, Question
 from .postcode import PostcodeError, parse_pc4
 
 PARTNER_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")

@@ -33,8 +33,8 @@ from fractions import Fraction
 from functools import partial
 from typing import Any
 
-from .content import DONT_KNOW_ID, Bank, Theme
-from .content.advice import AdviceItem, Catalogue
+from ..content import DONT_KNOW_ID, Bank, Theme
+from ..content.advice import AdviceItem, Catalogue
 from .findings import (
     SafetyCheck,
     SafetyStatus,

@@ -10,9 +10,9 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, Field, Form, StringField, TextAreaField
 from wtforms.validators import StopValidation
 
-from .answers import answer_error, profile_error
-from .contact import CONSENT_TEXT, consent_error, field_error
-from .content import ProfileItem, Question
+from ..content import ProfileItem, Question
+from ..domain.answers import answer_error, profile_error
+from ..records.contact import CONSENT_TEXT, consent_error, field_error
 
 CHOOSE_AT_LEAST_ONE = (
     "Kies minstens één antwoord. Past er geen? Kies dan 'Geen van deze' of 'Weet ik niet'."
