@@ -29,6 +29,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check scan tests bench scripts gunicorn.conf.py
 	$(BIN)/ruff format --check scan tests bench scripts gunicorn.conf.py
+	$(BIN)/mypy
 
 test: $(STAMP) lint
 	scripts/ensure-packages chromium hunspell hunspell-nl

@@ -23,7 +23,7 @@ class StderrHandler(logging.StreamHandler):
         super().__init__()
         self.setFormatter(logging.Formatter(FORMAT))
 
-    @property  # type: ignore[override]
+    @property
     def stream(self):
         return sys.stderr
 

@@ -108,7 +108,7 @@ def seed_werkplaatsen(session: Session, seeds: tuple[WerkplaatsSeed, ...]) -> in
     return added
 
 
-def all_werkplaatsen() -> Select[tuple[Werkplaats]]:
+def all_werkplaatsen() -> Select[Werkplaats]:
     """Select every werkplaats, by name."""
     return select(Werkplaats).order_by(Werkplaats.name)
 

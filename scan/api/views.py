@@ -101,7 +101,7 @@ def result_document(scan: Scan, bank: Bank) -> dict[str, Any]:
     stored_result = scan.result
     assert stored_result is not None
     catalogue = current_catalogue()
-    themes = {}
+    themes: dict[str, dict[str, Any]] = {}
     for theme in bank.themes:
         stored = stored_result["themes"][theme.id]
         if stored["level"] is None:  # too few questions applied to measure it
@@ -235,7 +235,7 @@ def create_lead(token: str):
     if problem:
         return problem
     contact, errors = validate_contact(payload)
-    if errors:
+    if errors or contact is None:
         return _errors(errors)
     try:
         lead, created = store_lead(scan, contact)

@@ -9,12 +9,13 @@ from typing import Annotated, Literal
 
 import yaml
 from markupsafe import Markup
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic.dataclasses import dataclass
 
-from .bank import Bank
+from .bank import Bank, SafetyItem
 from .loader import ContentError, Problem, read_yaml, validate
 from .markdown import render_markdown
-from .model import THEME_IDS, Slug, Text, content
+from .model import CONTENT, THEME_IDS, Option, Question, Slug, Text
 
 KINDS = ("training", "traject", "zelf-aan-de-slag")
 ThemeId = Literal["online-sales-marketing", "data", "automatisering"]
@@ -23,7 +24,7 @@ ThemeId = Literal["online-sales-marketing", "data", "automatisering"]
 AnswerMap = dict[str, tuple[str, ...]]
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class Applies:
     """When an advice item fits: every condition given must hold.
 
@@ -50,7 +51,7 @@ class Applies:
         return self
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class AdviceHeader:
     """The YAML header of an advice file."""
 
@@ -96,14 +97,16 @@ class AdviceHeader:
         return self
 
 
-@content(arbitrary_types_allowed=True)
+@dataclass(
+    frozen=True, kw_only=True, config=ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+)
 class AdviceItem(AdviceHeader):
     """An advice item with its body rendered to sanitised HTML."""
 
     body_html: Markup
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class TrajectRule:
     """When an intensive traject is recommended."""
 
@@ -115,7 +118,7 @@ class TrajectRule:
     max_at_once: int = Field(ge=1, le=3)
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class Rules:
     """The thresholds in adviezen/regels.yaml."""
 
@@ -136,7 +139,7 @@ class Rules:
     ambition_themes: dict[str, ThemeId] = Field(default_factory=dict)
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class Catalogue:
     """All advice items and the rules, in file-name order."""
 
@@ -276,7 +279,7 @@ def _check_answers(header: AdviceHeader, bank: Bank, label: str, problems: list[
                     )
 
 
-def _at_the_top(question, option) -> bool:
+def _at_the_top(question: Question, option: Option) -> bool:
     """Tell whether choosing this option leaves nothing to win on its question.
 
     In a single question: the best option. In a multiple question an option worth points is
@@ -390,6 +393,6 @@ def _check_safety_steps(
             )
 
 
-def _not_in_order(question, safety) -> set[str]:
+def _not_in_order(question: Question, safety: SafetyItem) -> set[str]:
     """The answers that make a safety item a risk or unknown ("Past niet bij ons" is neither)."""
     return {o.id for o in question.options if o.id not in safety.ok and not o.not_applicable}

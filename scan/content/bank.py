@@ -7,8 +7,10 @@ from functools import cached_property
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
+from pydantic.dataclasses import dataclass
 
 from .model import (
+    CONTENT,
     PROFILE_IDS,
     PROFILE_STEP,
     THEME_IDS,
@@ -16,12 +18,11 @@ from .model import (
     Question,
     Slug,
     Theme,
-    content,
     repeated,
 )
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class Minutes:
     """The honest time range the scan takes, shown on the landing page."""
 
@@ -29,7 +30,7 @@ class Minutes:
     max: int = Field(ge=1, le=60)
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class BankHeader:
     """The contents of bank.yaml."""
 
@@ -46,7 +47,7 @@ class BankHeader:
         return self
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class ProfileFile:
     """The contents of profiel.yaml."""
 
@@ -60,7 +61,7 @@ class ProfileFile:
         return self
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class SafetyItem:
     """One line of the safety check: a question, and the answers that are in order.
 
@@ -73,7 +74,7 @@ class SafetyItem:
     ok: tuple[Slug, ...] = Field(min_length=1)
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class SafetyFile:
     """The contents of basisveiligheid.yaml."""
 
@@ -87,7 +88,7 @@ class SafetyFile:
         return self
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class Bank:
     """The whole question bank: version, profile items, the three themes and the safety check."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -160,7 +161,7 @@ def _check_length(bank: Bank, label: str) -> None:
 
 
 def _check_sectors(
-    profile: ProfileFile, themes: list[Theme], label, problems: list[Problem]
+    profile: ProfileFile, themes: list[Theme], label: Callable[[str], str], problems: list[Problem]
 ) -> None:
     """Every sector a question or option names is an option of the profile's sector item."""
     known = {o.id for item in profile.items if item.id == "sector" for o in item.options}
@@ -218,7 +219,9 @@ def _check_safety(
             problems.append(Problem(label, f"{where}.ok", "leaves no answer that is a risk"))
 
 
-def _check_unique_question_ids(themes: list[Theme], label, problems: list[Problem]) -> None:
+def _check_unique_question_ids(
+    themes: list[Theme], label: Callable[[str], str], problems: list[Problem]
+) -> None:
     seen: dict[str, str] = {}
     for theme in themes:
         for index, question in enumerate(theme.all_questions):

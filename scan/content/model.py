@@ -9,6 +9,7 @@ The classes are frozen pydantic dataclasses: plain attribute access, validated o
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from functools import cache, cached_property
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -32,28 +33,20 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 C = TypeVar("C")
 
-
-def content(cls: type[C] | None = None, /, **config: Any):
-    """Make a content class: a frozen pydantic dataclass, keyword arguments only.
-
-    extra="forbid" turns a misspelt key in a content file into an error instead of silence.
-    """
-
-    def make(cls: type[C]) -> type[C]:
-        settings = ConfigDict(extra="forbid", **config)  # type: ignore[typeddict-item]
-        return dataclass(frozen=True, kw_only=True, config=settings)(cls)
-
-    return make if cls is None else make(cls)
+#: Every content class is a frozen pydantic dataclass with keyword arguments only, and
+#: extra="forbid" turns a misspelt key in a content file into an error instead of silence.
+CONTENT = ConfigDict(extra="forbid")
 
 
 @cache
-def _adapter(cls: type) -> TypeAdapter:
+def _adapter(cls: type[Any]) -> TypeAdapter[Any]:
     return TypeAdapter(cls)
 
 
 def parse(cls: type[C], data: Any) -> C:
     """Validate content data (a mapping, as read from YAML) into an object of a content class."""
-    return _adapter(cls).validate_python(data)
+    result: C = _adapter(cls).validate_python(data)  # type: ignore[arg-type]  # classes hash
+    return result
 
 
 def repeated(ids: list[str]) -> list[str]:
@@ -61,7 +54,7 @@ def repeated(ids: list[str]) -> list[str]:
     return sorted({i for i in ids if ids.count(i) > 1})
 
 
-def _with_mapping(data: Any, change) -> Any:
+def _with_mapping(data: Any, change: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
     """Apply change(dict) -> dict to a 'before' validator's input: a mapping or call arguments."""
     if isinstance(data, dict):
         return change(data)
@@ -70,7 +63,7 @@ def _with_mapping(data: Any, change) -> Any:
     return data
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class Option:
     """One answer option of a question."""
 
@@ -95,7 +88,7 @@ class Option:
         return self.sectors is None or sector in self.sectors
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class Question:
     """A question with its options; "Weet ik niet" is appended by the loader, never by content."""
 
@@ -204,7 +197,7 @@ def _append_dont_know(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "options": [*data["options"], dont_know]}
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class Level:
     """A maturity level of a theme, in the EU DMA bands."""
 
@@ -219,7 +212,7 @@ class Level:
 SAFETY_WORDS = ("back-up", "backup", "privacy", "avg", "veilig", "beveilig", "wachtwoord", "mfa")
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class Theme:
     """One of the three themes: its scored questions, importance question and level texts."""
 
@@ -286,7 +279,7 @@ def _importance_unscored(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "importance": {**data["importance"], "scored": False}}
 
 
-@content
+@dataclass(frozen=True, kw_only=True, config=CONTENT)
 class ProfileItem:
     """A question of the profile step (sector, size, postcode, time, ambition)."""
 

@@ -27,7 +27,7 @@ How an item is chosen (adviezen/README.md says it for the people who write them)
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
@@ -97,7 +97,9 @@ def importance(theme: Theme, answers: Mapping[str, Any]) -> int:
     return option.weight
 
 
-def _matches(conditions: Mapping[str, tuple[str, ...]], answers: Mapping[str, Any]):
+def _matches(
+    conditions: Mapping[str, tuple[str, ...]], answers: Mapping[str, Any]
+) -> Iterator[Trigger]:
     """Yield a Trigger for each chosen answer that the conditions name, in their order."""
     for question_id, option_ids in conditions.items():
         for option_id in chosen_options(answers.get(question_id)):
@@ -135,7 +137,9 @@ def _triggers(
     return found or None
 
 
-def weakest_answers(theme: Theme, score: ThemeScore, answers: Mapping[str, Any]):
+def weakest_answers(
+    theme: Theme, score: ThemeScore, answers: Mapping[str, Any]
+) -> tuple[Trigger, ...]:
     """Return the theme's answers that lost the most points, as Triggers, worst first.
 
     A multiple answer is named by its empty option ("Geen van deze", "Weet ik niet") when

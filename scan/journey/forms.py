@@ -45,6 +45,7 @@ class StepForm:
         """Check every field; return whether all are valid."""
         for item in self._items:
             field_ = self.fields[item.id]
+            message: str | None
             if isinstance(item, Question):
                 if item.type == "multiple" and not field_.data:
                     message = CHOOSE_AT_LEAST_ONE  # a skipped question is never read as "none"
@@ -88,18 +89,20 @@ def _consent_check(_form: Form, field: Field) -> None:
         raise StopValidation(message)
 
 
-def build_contact_form(formdata: MultiDict | None) -> Form:
-    """Build the "Neem contact met mij op" form."""
+class ContactForm(Form):
+    """The "Neem contact met mij op" form; the checks are those of records.contact."""
 
-    class ContactForm(Form):
-        name = StringField("Je naam", validators=[_contact_check("name")])
-        company = StringField("Naam van je bedrijf", validators=[_contact_check("company")])
-        email = StringField("E-mailadres", validators=[_contact_check("email")])
-        phone = StringField("Telefoonnummer (niet verplicht)", validators=[_contact_check("phone")])
-        kvk = StringField("KvK-nummer (niet verplicht)", validators=[_contact_check("kvk")])
-        message = TextAreaField(
-            "Waar wil je hulp bij? (niet verplicht)", validators=[_contact_check("message")]
-        )
-        consent = BooleanField(CONSENT_TEXT, validators=[_consent_check])
+    name = StringField("Je naam", validators=[_contact_check("name")])
+    company = StringField("Naam van je bedrijf", validators=[_contact_check("company")])
+    email = StringField("E-mailadres", validators=[_contact_check("email")])
+    phone = StringField("Telefoonnummer (niet verplicht)", validators=[_contact_check("phone")])
+    kvk = StringField("KvK-nummer (niet verplicht)", validators=[_contact_check("kvk")])
+    message = TextAreaField(
+        "Waar wil je hulp bij? (niet verplicht)", validators=[_contact_check("message")]
+    )
+    consent = BooleanField(CONSENT_TEXT, validators=[_consent_check])
 
+
+def build_contact_form(formdata: MultiDict | None) -> ContactForm:
+    """Build the contact form, filled with what was posted (None: empty)."""
     return ContactForm(formdata=formdata)

@@ -15,7 +15,9 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+    url = context.config.get_main_option("sqlalchemy.url")
+    assert url, "alembic needs sqlalchemy.url or a connection"
+    engine = create_engine(url)
     with engine.begin() as new_connection:
         _run(new_connection)
 

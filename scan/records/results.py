@@ -264,7 +264,7 @@ def stored_strengths(bank: Bank, frozen: dict[str, Any]) -> tuple[StrengthView, 
     for stored in frozen.get("strengths", []):
         question = bank.questions_by_id.get(stored["question"])
         option = question.options_by_id.get(stored["answer"]) if question else None
-        if option is not None and option.strength:
+        if question is not None and option is not None and option.strength:
             theme_id = bank.theme_of_question[question.id].id
             found.append(StrengthView(question.id, theme_id, option.strength))
     return tuple(found)
@@ -345,7 +345,7 @@ def present_result(scan: Scan, bank: Bank, catalogue: Catalogue) -> Result:
                 sum(_is_dont_know(answers.get(q.id)) for q in theme.questions),
             )
         )
-    advice = []
+    advice: list[AdviceView] = []
     for item, stored in advice_still_offered(catalogue, frozen.get("advice", [])):
         advice.append(
             AdviceView(

@@ -44,7 +44,7 @@ def create_draft(session: Session, bank: Bank, partner: str | None = None) -> Sc
     return scan
 
 
-def scan_by_token(token: str) -> Select[tuple[Scan]]:
+def scan_by_token(token: str) -> Select[Scan]:
     """Select the scan behind a token."""
     return select(Scan).where(Scan.token == token)
 

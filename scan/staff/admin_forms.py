@@ -87,7 +87,7 @@ def check_werkplaats(form: Mapping[str, str], new: bool) -> tuple[WerkplaatsValu
         errors["source_url"] = "Geef de openbare pagina die laat zien dat deze werkplaats bestaat."
     if len(text["offer"]) > 1000:
         errors["offer"] = "Hoogstens 1000 tekens."
-    if errors:
+    if errors or lat is None or lon is None:
         return None, errors
     return WerkplaatsValues(
         id=text["id"],

@@ -50,6 +50,7 @@ def create_user_command(email, role, werkplaats_id, name, password_stdin) -> Non
         for field, message in errors.items():
             click.echo(f"{field}: {message}", err=True)
         raise click.exceptions.Exit(2)
+    assert values is not None  # no errors: the values are there
     if find_user(session, values.email) is not None:
         click.echo(f"email: an account for {values.email} exists already", err=True)
         raise click.exceptions.Exit(2)

@@ -20,7 +20,7 @@ PAGE_SIZE = 25
 PARTNER = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
-def visible_leads(user: StaffUser) -> Select[tuple[Lead]]:
+def visible_leads(user: StaffUser) -> Select[Lead]:
     """Select the leads this user may see: their werkplaats's, or all for an admin."""
     query = select(Lead)
     if not user.is_admin:

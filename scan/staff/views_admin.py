@@ -15,7 +15,7 @@ from .admin_forms import check_account, check_werkplaats
 from .audit import ACTION_LABELS, recent_events, record
 from .auth import count_admins, end_all_sessions, hash_password, is_locked
 from .models import StaffUser
-from .web import admin_required, current_user, init_blueprint
+from .web import admin_required, init_blueprint, signed_in_user
 
 bp = Blueprint("admin", __name__, url_prefix="/medewerkers/beheer")
 init_blueprint(bp)
@@ -56,7 +56,7 @@ def werkplaats(werkplaats_id: str | None = None):
                 session.add(target)
             record(
                 session,
-                current_user(),
+                signed_in_user(),
                 "werkplaats.update" if existing else "werkplaats.create",
                 werkplaats_id=target.id,
             )
@@ -142,7 +142,7 @@ def user(user_id: int | None = None):
                     end_all_sessions(session, target)
                 record(
                     session,
-                    current_user(),
+                    signed_in_user(),
                     "user.update" if existing else "user.create",
                     werkplaats_id=target.werkplaats_id,
                     account=target.email,
@@ -182,7 +182,7 @@ def unlock(user_id: int):
         abort(404)
     target.locked_until = None
     target.failed_logins = 0
-    record(session, current_user(), "user.unlock", account=target.email)
+    record(session, signed_in_user(), "user.unlock", account=target.email)
     session.commit()
     return redirect(url_for(".users"), code=303)
 

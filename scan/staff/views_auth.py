@@ -50,7 +50,7 @@ def sign_in():
             raise TooManyRequests
         session = get_session()
         outcome = attempt_sign_in(session, email, request.form.get("password", ""), utcnow())
-        if outcome.outcome == "ok":
+        if outcome.outcome == "ok" and outcome.user is not None:
             if g.get("staff_key"):
                 end_session(session, g.staff_key)  # a fresh session, never a reused one
             key = start_session(session, outcome.user, utcnow())

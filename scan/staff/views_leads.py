@@ -23,7 +23,7 @@ from .audit import recent_events, record
 from .export import to_csv, to_xlsx
 from .inbox import NATIONAL, PAGE_SIZE, filtered, lead_for, page_of, parse_filters, visible_leads
 from .models import LeadNote, StaffUser
-from .web import current_user, init_blueprint, login_required
+from .web import init_blueprint, login_required, signed_in_user
 from .workflow import STATUSES, allowed_next, transition_error
 
 bp = Blueprint("staff", __name__, url_prefix="/medewerkers")
@@ -45,7 +45,7 @@ def _werkplaatsen() -> list[Werkplaats]:
 
 
 def _filters():
-    user = current_user()
+    user = signed_in_user()
     werkplaatsen = _werkplaatsen()
     filters = parse_filters(request.args, user, {w.id for w in werkplaatsen})
     return user, werkplaatsen, filters
@@ -55,7 +55,7 @@ def _filters():
 @login_required
 def inbox():
     """List the leads of the user's werkplaats (admin: all), filtered and paged."""
-    context = _inbox_context(current_user())
+    context = _inbox_context(signed_in_user())
     return render_template(INBOX, **context), (400 if context["filters"].errors else 200)
 
 
@@ -74,7 +74,9 @@ def _inbox_context(user: StaffUser) -> dict:
         "page_size": PAGE_SIZE,
         # After forwarding a lead: named only if the id is a werkplaats, so a link someone
         # else made cannot put words of its own on the page.
-        "forwarded_to": {w.id: w.name for w in werkplaatsen}.get(request.args.get("doorgestuurd")),
+        "forwarded_to": {w.id: w.name for w in werkplaatsen}.get(
+            request.args.get("doorgestuurd", "")
+        ),
     }
 
 
@@ -126,7 +128,7 @@ def _streamed_csv(query):
 
 
 def _lead_or_404(lead_id: int) -> Lead:
-    lead = lead_for(get_session(), current_user(), lead_id)
+    lead = lead_for(get_session(), signed_in_user(), lead_id)
     if lead is None:
         abort(404)
     return lead
@@ -192,7 +194,7 @@ def lead(lead_id: int):
     found = _lead_or_404(lead_id)
     record(
         get_session(),
-        current_user(),
+        signed_in_user(),
         "lead.view",
         lead_id=found.id,
         werkplaats_id=found.werkplaats_id,
@@ -210,7 +212,7 @@ def add_note(lead_id: int):
         message = "Schrijf een notitie." if not body else f"Hoogstens {NOTE_LIMIT} tekens."
         return _render_detail(found, {"note": message}, 422, note=body)
     session = get_session()
-    user = current_user()
+    user = signed_in_user()
     session.add(LeadNote(lead_id=found.id, author_id=user.id, author_email=user.email, body=body))
     record(session, user, "lead.note", lead_id=found.id, werkplaats_id=found.werkplaats_id)
     session.commit()
@@ -229,7 +231,7 @@ def change_status(lead_id: int):
     session = get_session()
     record(
         session,
-        current_user(),
+        signed_in_user(),
         "lead.status",
         lead_id=found.id,
         werkplaats_id=found.werkplaats_id,
@@ -259,9 +261,9 @@ def reassign(lead_id: int):
         errors["werkplaats"] = "Deze werkplaats neemt nu geen aanvragen aan."
     if not reason or len(reason) > 500:
         errors["reason"] = "Schrijf kort waarom (hoogstens 500 tekens)."
-    if errors:
+    if errors or werkplaats is None:
         return _render_detail(found, errors, 422, reason=reason)
-    user = current_user()
+    user = signed_in_user()
     record(
         session,
         user,

@@ -11,7 +11,7 @@ from ..models import utcnow
 from ..werkplaatsen import all_werkplaatsen
 from .dashboard import statistics
 from .inbox import NATIONAL
-from .web import current_user, init_blueprint, login_required
+from .web import init_blueprint, login_required, signed_in_user
 
 bp = Blueprint("reports", __name__, url_prefix="/medewerkers")
 init_blueprint(bp)
@@ -21,7 +21,7 @@ init_blueprint(bp)
 @login_required
 def dashboard():
     """Show the figures of the user's werkplaats; admins choose a werkplaats or the network."""
-    user = current_user()
+    user = signed_in_user()
     werkplaatsen = list(get_session().scalars(all_werkplaatsen()))
     error = None
     if user.is_admin:

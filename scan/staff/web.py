@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
 from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..db import get_session
 from ..models import utcnow
@@ -41,7 +42,7 @@ def session_cookie_name() -> str:
     return "__Secure-scan_staff" if secure_cookies() else "scan_staff"
 
 
-def set_cookie(response: Response, name: str, value: str, max_age: int | None = None) -> None:
+def set_cookie(response: BaseResponse, name: str, value: str, max_age: int | None = None) -> None:
     """Set a staff cookie: HTTP-only, same-site, limited to /medewerkers."""
     response.set_cookie(
         name,
@@ -54,7 +55,7 @@ def set_cookie(response: Response, name: str, value: str, max_age: int | None = 
     )
 
 
-def clear_cookie(response: Response, name: str) -> None:
+def clear_cookie(response: BaseResponse, name: str) -> None:
     """Remove a staff cookie."""
     response.delete_cookie(
         name, path=COOKIE_PATH, secure=secure_cookies(), httponly=True, samesite="Lax"
@@ -64,6 +65,14 @@ def clear_cookie(response: Response, name: str) -> None:
 def current_user() -> StaffUser | None:
     """Return the signed-in staff user of this request, or None."""
     return g.get("staff_user")
+
+
+def signed_in_user() -> StaffUser:
+    """Return the signed-in user of a view behind login_required (which sends others away)."""
+    user = current_user()
+    if user is None:
+        raise RuntimeError("signed_in_user() outside a view behind login_required")
+    return user
 
 
 def form_token() -> str:
