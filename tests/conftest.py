@@ -21,7 +21,6 @@ from sqlalchemy.engine import make_url
 from scan import create_app
 from scan.config import normalise_database_url
 from scan.db import Base, database, upgrade_to_head
-from scan.journey.forgery import issue_form_token
 from scan.werkplaatsen import seed_werkplaatsen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,27 +71,41 @@ def _reset(app) -> None:
 
 SCAN_FORM = re.compile(r"^(?:https?://[^/]+)?(?:/embed)?/scan/([^/]+)/")
 CONSENT_FOR = re.compile(r'name="consent_for" value="([^"]*)"')
+FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
 class JourneyClient(FlaskClient):
-    """A test client that sends a journey form's token, as a browser showing our page would.
+    """A test client that posts a journey form as a browser showing our page would.
 
-    A test that wants to see a form without its token refused passes form_token itself.
+    It opens the page first and sends what the page carries: the form token and, on the
+    contact page, whom the consent names. So a page that lost either fails the tests. When
+    the page is not shown now (sent already, or a step not open yet), it sends what the last
+    page of that scan carried, as a tab left open would. A test that wants to send its own
+    token passes form_token itself.
     """
 
-    def post(self, url, *args, **kwargs):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown: dict[str, dict[str, str]] = {}  # per scan token: what its pages carried
+
+    def get(self, url, *args, **kwargs):
+        response = super().get(url, *args, **kwargs)
         match = SCAN_FORM.match(url)
+        if match and response.status_code == 200:
+            carried = self.shown.setdefault(match.group(1), {})
+            html = response.get_data(as_text=True)
+            for name, pattern in (("form_token", FORM_TOKEN), ("consent_for", CONSENT_FOR)):
+                found = pattern.search(html)
+                if found:
+                    carried[name] = found.group(1)
+        return response
+
+    def post(self, url, *args, **kwargs):
         data = kwargs.get("data")
-        if match and (data is None or (isinstance(data, dict) and "form_token" not in data)):
-            with self.application.test_request_context():
-                token = issue_form_token(match.group(1))
-            kwargs["data"] = data = {**(data or {}), "form_token": token}
-        if url.endswith("/contact") and isinstance(data, dict) and "consent_for" not in data:
-            # Whom the page's consent named, as the browser would send it from the page.
-            page = super().get(url).get_data(as_text=True)
-            named = CONSENT_FOR.search(page)
-            if named:
-                kwargs["data"] = {**data, "consent_for": named.group(1)}
+        match = SCAN_FORM.match(url)
+        if match and (data is None or isinstance(data, dict)):
+            self.get(url)  # the page the form is on, as the browser showed it
+            kwargs["data"] = {**self.shown.get(match.group(1), {}), **(data or {})}
         return super().post(url, *args, **kwargs)
 
 

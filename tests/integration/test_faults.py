@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from scan.db import database
+from scan.journey.forgery import issue_form_token
 from scan.staff.web import session_cookie_name
 from tests.journey import start_scan, step_formdata
 from tests.strategies import asked, best_answer, first_sector
@@ -28,8 +29,11 @@ def down_app(make_app, tmp_path):
 def test_step_posted_while_the_database_is_down_comes_back_with_the_answers(down_app, bank):
     client = down_app.test_client()
     theme = asked(bank).themes[0]
-    # The page names its sector (a hidden field), so it comes back with that sector's options.
-    data = step_formdata(bank, theme.id) | {"sector": first_sector(bank)}
+    # The page, shown before the database went down, names its sector (a hidden field), so it
+    # comes back with that sector's options; its form token is the one that page carried.
+    with down_app.test_request_context():
+        form_token = issue_form_token("t" * 43)
+    data = step_formdata(bank, theme.id) | {"sector": first_sector(bank), "form_token": form_token}
     response = client.post("/scan/" + "t" * 43 + f"/{theme.id}", data=data)
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
