@@ -8,13 +8,15 @@ seconds, then the endpoint; the ratio of a round is the endpoint's requests/s ov
 app's. The table shows the median round of each endpoint (requests/s, p50/p95/p99 latency, the
 bare app's requests/s, the ratio) and the errors of all rounds.
 
-Targets (issue "Speed, load, faults and hostile input"): GET pages at least 0.6 of the bare
-app, POSTs at least 0.35, the staff inbox at least 0.25 with p95 under 50 ms, no errors.
+Floors (issue 15), on PostgreSQL, the production database, with 16 connections: the landing
+page at least 0.6 of the bare app, a theme step GET and the result page 0.3, a step POST and
+the API POST 0.15; the staff inbox over 100,000 leads with p95 under 50 ms; p99 under 50 ms for
+every endpoint; no errors.
 
-Usage, from the project root (apt-get install -y wrk first):
+Usage, from the project root (scripts/ensure-packages wrk first):
 
-    .venv/bin/python bench/throughput.py                     # SQLite
-    .venv/bin/python bench/throughput.py --database-url postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/throughput.py                      # PostgreSQL on 127.0.0.1:5432/test
+    .venv/bin/python bench/throughput.py --database-url sqlite
     .venv/bin/python bench/throughput.py --leads 20000 --rounds 5 --only 'result page'
 
 Each endpoint is measured in 9 rounds of 2 s next to 2 s of the bare app (median ratio).
@@ -64,9 +66,24 @@ end
 """
 
 
+#: Where the benchmark runs unless told otherwise: PostgreSQL, as production does.
+DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+#: Latency floors: every endpoint's p99 with the benchmark's 16 connections, the inbox's p95.
+P99_MS = 50
+P95_INBOX_MS = 50
+
+
+def _postgres(database_url: str | None) -> str | None:
+    """The PostgreSQL URL to make the benchmark's database next to; None for SQLite."""
+    return None if not database_url or database_url == "sqlite" else database_url
+
+
 def bench_config(database_url: str | None, tmp: str) -> dict:
     """Production settings on a fresh database: PostgreSQL next to the URL's, or SQLite in tmp."""
-    url = inbox_100k.fresh_postgres(database_url) if database_url else f"sqlite:///{tmp}/bench.db"
+    postgres = _postgres(database_url)
+    url = inbox_100k.fresh_postgres(postgres) if postgres else f"sqlite:///{tmp}/bench.db"
     return {
         "SCAN_ENV": "production",
         "SECRET_KEY": SECRET,
@@ -83,8 +100,9 @@ def bench_cleanup(app, database_url: str | None, tmp: str) -> None:
     """Undo bench_config: close the app's connections, drop the database, remove tmp."""
     if app is not None:
         database(app).engine.dispose()
-    if database_url:
-        inbox_100k.drop_postgres(database_url)
+    postgres = _postgres(database_url)
+    if postgres:
+        inbox_100k.drop_postgres(postgres)
     shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -242,7 +260,11 @@ def check_status(url: str, method: str, body: str | None, ctype: str, cookie: st
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url")
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_DATABASE,
+        help="a PostgreSQL URL (default: the local test database), or 'sqlite' for a file",
+    )
     parser.add_argument("--leads", type=int, default=100_000)
     # Short alternations, many of them: this virtual machine's speed drifts by a third within
     # seconds, and a 5 s bare run next to a 5 s endpoint run put that drift into the ratio.
@@ -250,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=9, help="bare app + endpoint pairs per endpoint (median)"
     )
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=16)
     parser.add_argument(
         "--show-rounds", action="store_true", help="print every round's ratio, sorted"
     )
@@ -287,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         form = "application/x-www-form-urlencoded"
         endpoints = [
             ("landing", "GET", "/", None, form, "", 0.6, 200),
-            ("theme step GET", "GET", f"/scan/{token}/{theme}", None, form, "", 0.6, 200),
+            ("theme step GET", "GET", f"/scan/{token}/{theme}", None, form, "", 0.3, 200),
             (
                 "theme step POST",
                 "POST",
@@ -295,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
                 data["bodies"][theme],
                 form,
                 "",
-                0.35,
+                0.15,
                 303,
             ),
             (
@@ -305,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
                 None,
                 form,
                 "",
-                0.6,
+                0.3,
                 200,
             ),
             (
@@ -315,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
                 data["api_body"],
                 "application/json",
                 "",
-                0.35,
+                0.15,
                 201,
             ),
             (
@@ -325,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
                 None,
                 form,
                 cookie,
-                0.25,
+                None,
                 200,
             ),
         ]
@@ -338,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"{'endpoint':<20}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
-            f"{'errors':>8}{'bare':>7}{'ratio':>7}{'target':>8}"
+            f"{'errors':>8}{'bare':>7}{'ratio':>7}{'floor':>7}"
         )
         failures = []
         for name, method, path, body, ctype, cookie_value, target, status in endpoints:
@@ -355,17 +377,24 @@ def main(argv: list[str] | None = None) -> int:
             if args.show_rounds:
                 spread = " ".join(f"{r[0]:.3f}" for r in sorted(rounds, key=lambda r: r[0]))
                 print(f"  {name} rounds: {spread}")
-            ok = ratio >= target and errors == 0
-            if name == "staff inbox" and result["p95"] >= 50:
-                ok = False
-            if not ok:
+            missed = []
+            if target is not None and ratio < target:
+                missed.append(f"ratio under {target}")
+            if name == "staff inbox" and result["p95"] >= P95_INBOX_MS:
+                missed.append(f"p95 over {P95_INBOX_MS} ms")
+            if result["p99"] >= P99_MS:
+                missed.append(f"p99 over {P99_MS} ms")
+            if errors:
+                missed.append("errors")
+            if missed:
                 failures.append(name)
+            floor = f"{target:.2f}" if target is not None else "-"
             print(
                 f"{name:<20}{result['rps']:>8.0f}{result['p50']:>8.1f}{result['p95']:>8.1f}"
-                f"{result['p99']:>8.1f}{errors:>8}{bare['rps']:>7.0f}{ratio:>7.2f}{target:>8.2f}"
-                f"{'' if ok else '  BELOW TARGET'}"
+                f"{result['p99']:>8.1f}{errors:>8}{bare['rps']:>7.0f}{ratio:>7.2f}{floor:>7}"
+                + (f"  MISSED: {', '.join(missed)}" if missed else "")
             )
-        verdict = "all at or above target" if not failures else "below: " + ", ".join(failures)
+        verdict = "every floor met" if not failures else "missed: " + ", ".join(failures)
         print(f"\n{verdict}")
         return 1 if failures else 0
     finally:

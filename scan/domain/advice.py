@@ -26,10 +26,10 @@ How an item is chosen (adviezen/README.md says it for the people who write them)
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import partial
 from typing import Any
 
@@ -182,19 +182,23 @@ def _win(
     scores: Mapping[str, ThemeScore],
     because: tuple[Trigger, ...],
     covered: frozenset[str] = frozenset(),
-) -> Fraction:
-    """Return the score points the item can win: the points lost on its questions, each as a
-    share of its theme's maximum (so a question weighs as it does in the theme's score).
+) -> int:
+    """Return what the item can win: the points lost on its questions, each as a share of its
+    theme's maximum (so a question weighs as it does in the theme's score).
 
-    Questions in `covered` are left out: a safety step already takes them on, first.
+    The shares are counted in units of 1 / (the least common multiple of the themes' maxima),
+    so that they add up and compare exactly, in integers. Questions in `covered` are left
+    out: a safety step already takes them on, first.
     """
-    total = Fraction(0)
+    unit = math.lcm(*(s.max_points for s in scores.values() if s.max_points))
+    total = 0
     for question_id in dict.fromkeys(t.question_id for t in because):
         if question_id in covered:
             continue
         theme_score = scores[bank.theme_of_question[question_id].id]
         lost = theme_score.question(question_id).lost
-        total += Fraction(100 * lost, theme_score.max_points)
+        if lost:  # a question that lost points has a theme maximum above 0
+            total += lost * (unit // theme_score.max_points)
     return total
 
 
@@ -246,7 +250,7 @@ def _safety_key(candidate: _Candidate) -> tuple[bool, int]:
 
 def _choice_key(
     bank: Bank, scores: Mapping[str, ThemeScore], covered: frozenset[str], candidate: _Candidate
-) -> tuple[Fraction, bool, int]:
+) -> tuple[int, bool, int]:
     """The most to win on answers not yet taken on; the ambition's theme among equals; then
     the item's priority (never its file name)."""
     win = _win(bank, scores, candidate.because, covered) * candidate.weight

@@ -17,14 +17,14 @@ from .embedding import allowed_parent, in_embed
 __all__ = ["current_bank", "current_catalogue", "scan_or_404"]
 
 
-def scan_or_404(token: str, for_update: bool = False) -> Scan:
+def scan_or_404(token: str, for_update: bool = False, outcome: bool = True) -> Scan:
     """Return the scan behind the token, or answer 404.
 
     for_update=True: the view will change the scan; it is read locked (scans.scan_for_update),
-    as the first statement of the request's transaction.
+    as the first statement of the request's transaction. outcome=False: see find_scan.
     """
     session = get_session()
-    scan = scan_for_update(session, token) if for_update else find_scan(session, token)
+    scan = scan_for_update(session, token) if for_update else find_scan(session, token, outcome)
     if scan is None:
         abort(404)
     if in_embed():

@@ -173,7 +173,7 @@ def _page_bank(bank: Bank, step: str, sector: str | None) -> Bank:
 
 
 def _show_step(bank: Bank, token: str, step: str):
-    scan = scan_or_404(token)
+    scan = scan_or_404(token, outcome=False)
     if scan.is_completed:
         return redirect(_step_url(token, RESULT_STEP), code=303)
     if not may_open(scan, bank, step):

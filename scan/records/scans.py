@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from ..content import Bank
 from ..content.advice import Catalogue
@@ -49,11 +49,16 @@ def scan_by_token(token: str) -> Select[Scan]:
     return select(Scan).where(Scan.token == token)
 
 
-def find_scan(session: Session, token: str) -> Scan | None:
-    """Return the scan behind a token, or None (also for tokens of an impossible shape)."""
+def find_scan(session: Session, token: str, outcome: bool = True) -> Scan | None:
+    """Return the scan behind a token, or None (also for tokens of an impossible shape).
+
+    With its outcome, the werkplaats and the lead, in the same query: a completed scan's pages
+    show both. outcome=False reads the scan alone, for the step pages (a draft has neither).
+    """
     if not 20 <= len(token) <= 64:
         return None
-    return session.scalar(scan_by_token(token))
+    related = joinedload(Scan.lead) if outcome else lazyload(Scan.werkplaats)
+    return session.scalar(scan_by_token(token).options(related))
 
 
 def next_step(scan: Scan, bank: Bank) -> str:
