@@ -6,6 +6,7 @@ import re
 import threading
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
@@ -118,6 +119,7 @@ def test_a_locked_database_answers_503_and_the_same_post_works_afterwards(make_a
     client = app.test_client()
     token = start_scan(client)
     data = step_formdata(bank, "profiel")
+    assert client.get(f"/scan/{token}/profiel").status_code == 200  # shown before the lock
     ready, release = threading.Event(), threading.Event()
     holder = threading.Thread(target=_hold_lock, args=(app, ready, release))
     holder.start()
@@ -158,9 +160,15 @@ def test_after_a_database_restart_a_post_fails_once_with_its_answers_then_works(
     client = app.test_client()
     token = start_scan(client)
     data = step_formdata(bank, "profiel")
-    assert client.get(f"/scan/{token}/profiel").status_code == 200
+    page = client.get(f"/scan/{token}/profiel")
+    assert page.status_code == 200
+    form_token = re.search(r'name="form_token" value="([^"]+)"', page.get_data(as_text=True))
     assert _drop_other_connections(app) >= 1
-    first = client.post(f"/scan/{token}/profiel", data=data)
+    # The form sent from the page shown before the restart: the first request afterwards
+    # (the test client would open the page again first, which would then take the failure).
+    first = FlaskClient.post(
+        client, f"/scan/{token}/profiel", data={**data, "form_token": form_token.group(1)}
+    )
     assert first.status_code == 503 and first.headers["Retry-After"] == "30"
     assert checked(first.get_data(as_text=True), "sector") == {data["sector"]}
     assert client.post(f"/scan/{token}/profiel", data=data).status_code == 303
