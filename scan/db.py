@@ -13,7 +13,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -38,6 +38,9 @@ class Database:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    #: Sessions for requests that only read (GET, HEAD), on PostgreSQL in autocommit: each
+    #: SELECT is one round trip, without BEGIN and ROLLBACK around it. The same pool.
+    read_sessions: sessionmaker[Session]
 
 
 #: The execution option that makes a SQLite transaction take the write lock at its start.
@@ -91,7 +94,15 @@ def _sqlite_begin(connection: Connection) -> None:
 def init_app(app: Flask) -> None:
     """Attach the database to the app and close the request's session at teardown."""
     engine = make_engine(app.config["DATABASE_URL"], app.config["DATABASE_TIMEOUT"])
-    app.extensions["scan.db"] = Database(engine, sessionmaker(engine, expire_on_commit=False))
+    reads = engine
+    if engine.dialect.name == "postgresql":
+        # SQLAlchemy's documented per-engine isolation level; SQLite has no round trips to save.
+        reads = engine.execution_options(isolation_level="AUTOCOMMIT")
+    app.extensions["scan.db"] = Database(
+        engine,
+        sessionmaker(engine, expire_on_commit=False),
+        sessionmaker(reads, expire_on_commit=False),
+    )
     app.teardown_appcontext(_close_session)
 
 
@@ -101,9 +112,16 @@ def database(app: Flask | None = None) -> Database:
 
 
 def get_session() -> Session:
-    """Return this request's session, opening it on first use."""
+    """Return this request's session, opening it on first use.
+
+    A GET or HEAD gets a session that autocommits on PostgreSQL: such a request only reads,
+    or writes single rows that stand on their own (a staff session's last visit, an audit
+    event of a page view), so it needs no transaction around its statements.
+    """
     if "db_session" not in g:
-        g.db_session = database().sessions()
+        db = database()
+        safe = has_request_context() and request.method in ("GET", "HEAD")
+        g.db_session = (db.read_sessions if safe else db.sessions)()
     return g.db_session
 
 

@@ -17,7 +17,6 @@ from .loader import ContentError, Problem, read_yaml, validate
 from .markdown import render_markdown
 from .model import CONTENT, THEME_IDS, Option, Question, Slug, Text
 
-KINDS = ("training", "traject", "zelf-aan-de-slag")
 ThemeId = Literal["online-sales-marketing", "data", "automatisering"]
 
 

@@ -25,7 +25,7 @@ class OptionView:
 
 @dataclass(frozen=True, slots=True)
 class QuestionView:
-    """One question as the template renders it; hashable, so its HTML can be reused."""
+    """One question as the template renders it."""
 
     name: str
     text: str
@@ -77,7 +77,7 @@ def question_views(
                 hint=item.hint,
                 kind=kind,
                 options=_options(item.id, item.options, chosen),
-                # Only the postcode shows typed text; the rest is ids, so the key stays small.
+                # Only the postcode shows typed text; the rest is the options' state.
                 value=data if kind == "postcode" and isinstance(data, str) else "",
                 error=(errors or {}).get(item.id),
             )
@@ -90,20 +90,6 @@ def form_values(form: StepForm) -> tuple[dict[str, Any], dict[str, str]]:
     values = {name: field.data for name, field in form.fields.items()}
     errors = {name: field.errors[0] for name, field in form.fields.items() if field.errors}
     return values, errors
-
-
-def _state(value: Any) -> str | tuple[str, ...] | None:
-    """The part of a stored or posted value that a question's HTML depends on."""
-    if type(value) is str:  # most answers: one option's id
-        return value
-    if isinstance(value, list | tuple):
-        return tuple(str(v) for v in value)
-    return value if isinstance(value, str) else None
-
-
-def questions_state(items: tuple[Question | ProfileItem, ...], values: Mapping[str, Any]) -> tuple:
-    """A hashable summary of the values that decides how the questions look (no errors)."""
-    return tuple((item.id, _state(values.get(item.id))) for item in items)
 
 
 @dataclass(frozen=True)
