@@ -80,8 +80,8 @@ import scan.werkplaatsen  # noqa: E402
 from scan.config import normalise_database_url  # noqa: E402
 from scan.content import THEME_IDS  # noqa: E402
 from scan.db import database  # noqa: E402
+from scan.domain.contact import CONSENT_VERSION, Contact  # noqa: E402
 from scan.models import Lead, Scan, Werkplaats  # noqa: E402
-from scan.records.contact import CONSENT_VERSION, Contact  # noqa: E402
 from scan.records.leads import search_text  # noqa: E402
 from scan.records.scans import score_column  # noqa: E402
 from scan.staff.auth import hash_password  # noqa: E402

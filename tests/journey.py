@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scan.content import Bank
 from scan.records.scans import PROFILE_STEP, step_ids
-from tests.strategies import asked, best_answer, valid_profile
+from tests.strategies import answers_for, asked, best_answer, lowest_answer, valid_profile
 
 
 def start_scan(client, partner: str | None = None) -> str:
@@ -32,3 +32,11 @@ def complete_scan(client, bank: Bank, pick=best_answer) -> str:
         assert response.status_code == 303, response.get_data(as_text=True)
     assert response.headers["Location"].endswith(f"/scan/{token}/resultaat")
     return token
+
+
+def api_scan(client, bank: Bank, postcode: str = "8911 AB") -> str:
+    """Submit a complete scan (lowest answers) through the API and return its token."""
+    body = {"answers": answers_for(bank, lowest_answer), "profile": valid_profile(bank, postcode)}
+    response = client.post("/api/v1/scans", json=body)
+    assert response.status_code == 201
+    return response.get_json()["token"]

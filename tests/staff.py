@@ -6,8 +6,8 @@ import re
 from itertools import count
 
 from scan.db import database
+from scan.domain.contact import Contact
 from scan.models import Scan, Werkplaats
-from scan.records.contact import Contact
 from scan.records.leads import add_lead
 from scan.records.scans import completion, create_draft, step_ids
 from scan.staff.auth import hash_password

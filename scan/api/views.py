@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -11,9 +10,9 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from ..content import Bank
 from ..db import begin_write, get_session
 from ..domain.answers import validate_submission
+from ..domain.contact import validate_contact
 from ..journey import current_bank, current_catalogue, scan_or_404
 from ..models import Scan
-from ..records.contact import validate_contact
 from ..records.handover import store_lead
 from ..records.leads import LeadConflict
 from ..records.results import (
@@ -25,6 +24,7 @@ from ..records.results import (
 )
 from ..records.scans import store_submission
 from ..werkplaatsen import all_werkplaatsen
+from .schema import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -164,15 +164,23 @@ def _errors(errors: dict[str, str], status: int = 422):
     return jsonify({"errors": trimmed}), status
 
 
-def _json_body() -> tuple[Any, Response | None]:
-    """Parse the request body as JSON, or return the 400 response that explains why not."""
+def _json_body() -> tuple[dict[str, Any], Response | None]:
+    """Parse the request body as a JSON object, or return the 400 response that says why not.
+
+    A body that is JSON but says the wrong things is a 422, judged field by field later.
+    """
     if not request.is_json:
-        return None, _errors({"body": "Stuur JSON met Content-Type: application/json."}, 400)
+        return {}, _errors({"body": "Stuur JSON met Content-Type: application/json."}, 400)
     try:
-        return json.loads(request.get_data(cache=False)), None
+        payload = json.loads(request.get_data(cache=False))
+        # A lone surrogate (\\ud800) parses, but no database can store it: not UTF-8 text.
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
     # Also for JSON the parser will not hold: nesting too deep to recurse, huge integers.
     except (ValueError, RecursionError):
-        return None, _errors({"body": "De inhoud is geen geldige JSON."}, 400)
+        return {}, _errors({"body": "De inhoud is geen geldige JSON (in UTF-8)."}, 400)
+    if not isinstance(payload, dict):
+        return {}, _errors({"body": "Stuur een JSON-object: {...}."}, 400)
+    return payload, None
 
 
 @bp.get("/questionnaire")
@@ -270,7 +278,7 @@ def werkplaatsen():
 
 @bp.get("/openapi.json")
 def openapi():
-    """Serve the OpenAPI document of this API."""
-    document = json.loads(resources.files("scan.api").joinpath("openapi.json").read_text("utf-8"))
+    """Serve the OpenAPI document of this API, made from the current question bank."""
+    document = dict(openapi_document(current_bank()))
     document["servers"] = [{"url": url_for("api.questionnaire", _external=True).rsplit("/", 1)[0]}]
     return jsonify(document)

@@ -13,8 +13,14 @@ from typing import Any
 
 from ..content import Bank, ProfileItem, Question
 from .postcode import PostcodeError, parse_pc4
+from .text import END
 
-PARTNER_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+#: A partner site's slug; published in the OpenAPI document.
+PARTNER_PATTERN = re.compile(f"^[a-z0-9][a-z0-9-]{{0,39}}{END}")
+
+#: The fields of an API submission; any other is refused, so a typo does not go unnoticed.
+SUBMISSION_FIELDS = ("answers", "profile", "partner")
+UNKNOWN_FIELD = "Dit veld bestaat niet."
 
 MISSING_ANSWER = "Kies een antwoord. Weet je het niet? Kies dan 'Weet ik niet'."
 
@@ -83,7 +89,10 @@ def validate_submission(bank: Bank, payload: Any) -> tuple[Submission, dict[str,
     if not isinstance(payload, Mapping):
         return submission, {"body": "Stuur een JSON-object met 'answers' en 'profile'."}
 
-    profile = payload.get("profile", {})
+    for key in payload:
+        if key not in SUBMISSION_FIELDS:
+            errors[str(key)[:200]] = UNKNOWN_FIELD
+    profile = payload.get("profile")
     if not isinstance(profile, Mapping):
         errors["profile"] = 'Geef \'profile\' als object, bijvoorbeeld {"postcode": "1234 AB"}.'
     else:
@@ -123,7 +132,7 @@ def validate_submission(bank: Bank, payload: Any) -> tuple[Submission, dict[str,
 
     partner = payload.get("partner")
     if partner is not None:
-        if isinstance(partner, str) and PARTNER_PATTERN.match(partner):
+        if isinstance(partner, str) and PARTNER_PATTERN.search(partner):
             submission.partner = partner
         else:
             errors["partner"] = "Een partner-id bestaat uit kleine letters, cijfers en streepjes."

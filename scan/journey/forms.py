@@ -12,7 +12,7 @@ from wtforms.validators import StopValidation
 
 from ..content import ProfileItem, Question
 from ..domain.answers import answer_error, profile_error
-from ..records.contact import CONSENT_TEXT, consent_error, field_error
+from ..domain.contact import CONSENT_TEXT, consent_error, field_error
 
 CHOOSE_AT_LEAST_ONE = (
     "Kies minstens één antwoord. Past er geen? Kies dan 'Geen van deze' of 'Weet ik niet'."
@@ -66,7 +66,8 @@ def _read(item: Question | ProfileItem, formdata: MultiDict) -> Any:
         return values
     if not values:
         return None
-    return values[0].strip() if item.type == "postcode" else values[0]
+    # A postcode pasted from a spreadsheet may hold a tab: the page makes every space one.
+    return " ".join(values[0].split()) if item.type == "postcode" else values[0]
 
 
 def valid_data(form: StepForm) -> dict[str, Any]:
@@ -89,14 +90,23 @@ def _consent_check(_form: Form, field: Field) -> None:
         raise StopValidation(message)
 
 
-class ContactForm(Form):
-    """The "Neem contact met mij op" form; the checks are those of records.contact."""
+def _one_line(value: str | None) -> str | None:
+    """Make a pasted tab or line break in a one-line field a space, as a person means it."""
+    return " ".join(value.split()) if value else value
 
-    name = StringField("Je naam", validators=[_contact_check("name")])
-    company = StringField("Naam van je bedrijf", validators=[_contact_check("company")])
-    email = StringField("E-mailadres", validators=[_contact_check("email")])
-    phone = StringField("Telefoonnummer (niet verplicht)", validators=[_contact_check("phone")])
-    kvk = StringField("KvK-nummer (niet verplicht)", validators=[_contact_check("kvk")])
+
+def _line_field(label: str, name: str) -> StringField:
+    return StringField(label, filters=[_one_line], validators=[_contact_check(name)])
+
+
+class ContactForm(Form):
+    """The "Neem contact met mij op" form; the checks are those of domain.contact."""
+
+    name = _line_field("Je naam", "name")
+    company = _line_field("Naam van je bedrijf", "company")
+    email = _line_field("E-mailadres", "email")
+    phone = _line_field("Telefoonnummer (niet verplicht)", "phone")
+    kvk = _line_field("KvK-nummer (niet verplicht)", "kvk")
     message = TextAreaField(
         "Waar wil je hulp bij? (niet verplicht)", validators=[_contact_check("message")]
     )

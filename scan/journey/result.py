@@ -6,9 +6,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 
 from ..db import get_session
+from ..domain.contact import clean_contact, consent_text
 from ..domain.postcode import PostcodeError, parse_pc4
 from ..models import Scan
-from ..records.contact import clean_contact, consent_text
 from ..records.handover import store_lead
 from ..records.leads import LeadConflict
 from ..records.results import present_result, werkplaats_heading, werkplaats_view

@@ -49,7 +49,7 @@ DATABASE_DOWN = (
 
 
 def _partner(value: str | None) -> str | None:
-    return value if value and PARTNER_PATTERN.match(value) else None
+    return value if value and PARTNER_PATTERN.search(value) else None
 
 
 def _step_url(token: str, step: str) -> str:

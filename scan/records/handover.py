@@ -8,10 +8,10 @@ from flask import current_app, render_template
 from sqlalchemy.exc import IntegrityError
 
 from ..db import get_session
+from ..domain.contact import Contact
 from ..loading import current_bank, current_catalogue
 from ..mail import send_pending
 from ..models import Lead, Scan
-from .contact import Contact
 from .leads import LeadConflict, add_lead, existing_lead, queue_notification
 from .results import present_result
 from .scans import find_scan

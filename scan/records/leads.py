@@ -8,8 +8,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from ..domain.contact import CONSENT_VERSION, Contact
 from ..models import Lead, OutboxMail, Scan, utcnow
-from .contact import CONSENT_VERSION, Contact
 
 
 class LeadConflict(Exception):

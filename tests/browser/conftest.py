@@ -30,10 +30,10 @@ from playwright.sync_api import (
     Response,
     sync_playwright,
 )
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from scan.content import Bank, Question
 from scan.domain.scoring import score_scan
+from tests.serving import serving
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 #: Generous enough for a slow CI machine, short enough that a hang fails within the budget.
@@ -161,49 +161,16 @@ def _record_responses(wsgi_app, log: list[ServedResponse], holds: list[HeldAnswe
     return recording_app
 
 
-class _QuietRequestHandler(WSGIRequestHandler):
-    """The app logs every request itself, without the token; skip werkzeug's access log."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
 @pytest.fixture
 def live_server(make_app) -> Iterator[LiveServer]:
     """Serve a fresh app on its own database from a background thread; stop it afterwards."""
     app = make_app(SERVER_NAME=None)
     served: list[ServedResponse] = []
     holds: list[HeldAnswers] = []
-    app.wsgi_app = _record_responses(app.wsgi_app, served, holds)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietRequestHandler)
-
-    # Request threads are daemons in werkzeug's server; keep them so teardown can join them
-    # and no request is still touching the database when make_app empties the tables.
-    request_threads: list[threading.Thread] = []
-    handle = server.process_request_thread
-
-    def tracked_process_request_thread(request, client_address):
-        request_threads.append(threading.current_thread())
-        handle(request, client_address)
-
-    server.process_request_thread = tracked_process_request_thread
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
-    )
-    thread.start()
-    netloc = f"127.0.0.1:{server.server_port}"
-    try:
+    with serving(_record_responses(app.wsgi_app, served, holds)) as netloc:
         yield LiveServer(
             url=f"http://{netloc}", netloc=netloc, app=app, responses=served, holds=holds
         )
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        for request_thread in request_threads:
-            request_thread.join(timeout=5)
-        stuck = [t.name for t in [thread, *request_threads] if t.is_alive()]
-        assert not stuck, f"live server threads still running after shutdown: {stuck}"
 
 
 # --- Playwright and Chromium ----------------------------------------------------------------

@@ -25,8 +25,8 @@ so the tests scroll a fresh embed into view (as the ondernemer does) before meas
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -44,11 +44,11 @@ from playwright.sync_api import (
     WebError,
 )
 from sqlalchemy import select
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from scan.db import database
 from scan.models import Lead, Scan
 from scan.records.scans import PROFILE_STEP, RESULT_STEP, step_ids
+from tests.serving import serving
 
 pytestmark = pytest.mark.browser
 
@@ -82,51 +82,6 @@ PHONE = {"width": 375, "height": 667}
 FILLER_PX = 1400
 
 # --- servers on loopback ----------------------------------------------------------------------
-
-
-class _QuietRequestHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
-@dataclass
-class Served:
-    """A werkzeug server running in a background thread, with the threads of its requests."""
-
-    server: BaseWSGIServer
-    thread: threading.Thread
-    request_threads: list[threading.Thread] = field(default_factory=list)
-
-    @property
-    def port(self) -> int:
-        return self.server.server_port
-
-    def stop(self) -> list[str]:
-        """Stop serving, wait for every request thread; return the names of stuck threads."""
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-        for request_thread in self.request_threads:
-            request_thread.join(timeout=5)
-        return [t.name for t in [self.thread, *self.request_threads] if t.is_alive()]
-
-
-def serve(host: str, wsgi_app, name: str) -> Served:
-    """Serve a WSGI app on host:<free port>, threaded, from a daemon thread."""
-    server = make_server(host, 0, wsgi_app, threaded=True, request_handler=_QuietRequestHandler)
-    served = Served(server, threading.Thread())
-    handle = server.process_request_thread
-
-    def tracked_process_request_thread(request, client_address):
-        served.request_threads.append(threading.current_thread())
-        handle(request, client_address)
-
-    server.process_request_thread = tracked_process_request_thread
-    served.thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=name, daemon=True
-    )
-    served.thread.start()
-    return served
 
 
 @dataclass
@@ -257,22 +212,19 @@ class EmbedSite:
 def embed_site(make_app) -> Iterator[EmbedSite]:
     """Start the three servers; the scan allows framing by the partner origin only."""
     urls: dict[str, str] = {}
-    partner = serve("127.0.0.2", partner_site(lambda: urls["scan"]), "partner-site")
-    other = serve("127.0.0.3", partner_site(lambda: urls["scan"]), "other-site")
-    partner_url = f"http://127.0.0.2:{partner.port}"
-    servers = [partner, other]
-    try:
+    with ExitStack() as servers:
+        partner = servers.enter_context(
+            serving(partner_site(lambda: urls["scan"]), host="127.0.0.2")
+        )
+        other = servers.enter_context(serving(partner_site(lambda: urls["scan"]), host="127.0.0.3"))
+        partner_url = f"http://{partner}"
         app = make_app(SERVER_NAME=None, EMBED_ALLOWED_ORIGINS=partner_url)
         responses: list[AppResponse] = []
         app.wsgi_app = recording(app.wsgi_app, responses)
+        scan = servers.enter_context(serving(app))
         # "localhost" resolves to 127.0.0.1, so the scan is another site than 127.0.0.2.
-        scan = serve("127.0.0.1", app, "scan-server")
-        servers.append(scan)
-        urls["scan"] = f"http://localhost:{scan.port}"
-        yield EmbedSite(app, urls["scan"], partner_url, f"http://127.0.0.3:{other.port}", responses)
-    finally:
-        stuck = [name for served in servers for name in served.stop()]
-        assert not stuck, f"server threads still running after shutdown: {stuck}"
+        urls["scan"] = "http://localhost:" + scan.rsplit(":", 1)[1]
+        yield EmbedSite(app, urls["scan"], partner_url, f"http://{other}", responses)
 
 
 # --- Chromium -----------------------------------------------------------------------------------

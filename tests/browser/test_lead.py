@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from scan.db import database
+from scan.domain.contact import CONSENT_VERSION, consent_text
 from scan.models import Lead, OutboxMail, Scan
-from scan.records.contact import CONSENT_VERSION, consent_text
 from tests.browser.test_keyboard import MAX_TABS, active, check_focus_indicator
 
 pytestmark = pytest.mark.browser

@@ -11,17 +11,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Page, Response
-from werkzeug.serving import make_server
 
 from scan.db import database
 from scan.models import Lead, Werkplaats
 from tests.browser.test_keyboard import MAX_TABS, active, check_focus_indicator
+from tests.serving import serving
 from tests.staff import PASSWORD, make_lead, make_user
 
 pytestmark = pytest.mark.browser
@@ -224,15 +223,8 @@ def other_site(staff_url: str) -> Iterator[str]:
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
         return [body.encode()]
 
-    server = make_server("127.0.0.2", 0, partner, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.2:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(partner, host="127.0.0.2") as netloc:
+        yield f"http://{netloc}"
 
 
 def test_staff_pages_cannot_be_framed_by_another_site(browser, live_server):

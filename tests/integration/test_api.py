@@ -117,8 +117,11 @@ def test_multiple_question_accepts_an_empty_list(client, bank):
     assert response.get_json()["scores"]["themes"][bank.themes[0].id]["score"] < 100
 
 
-def test_unknown_top_level_keys_are_ignored(client, bank):
-    assert post_scan(client, payload(bank, extra={"x": 1})).status_code == 201
+def test_unknown_top_level_keys_are_refused_by_name(client, bank):
+    """A typo like "anwsers" must not pass unnoticed; the document says additionalProperties."""
+    response = post_scan(client, payload(bank, extra={"x": 1}))
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"extra": "Dit veld bestaat niet."}
 
 
 def _first(bank, kind="single"):
@@ -226,13 +229,14 @@ def test_malformed_payload_gets_field_errors_in_dutch(client, bank, openapi, cha
         pytest.param(b"", "application/json", 400, id="empty body"),
         pytest.param(b"[" * 100_000 + b"]" * 100_000, "application/json", 400, id="deep nesting"),
         pytest.param(b"1" * 5000, "application/json", 400, id="huge integer"),
-        pytest.param(b'"text"', "application/json", 422, id="json string"),
-        pytest.param(b"[]", "application/json", 422, id="json list"),
-        pytest.param(b"null", "application/json", 422, id="json null"),
+        pytest.param(b'"text"', "application/json", 400, id="json string"),
+        pytest.param(b"[]", "application/json", 400, id="json list"),
+        pytest.param(b"null", "application/json", 400, id="json null"),
         pytest.param(b"\xff\xfe", "application/json", 400, id="not utf-8"),
+        pytest.param(b'{"answers": "\\ud800"}', "application/json", 400, id="lone surrogate"),
     ],
 )
-def test_unreadable_bodies_answer_400_or_422(client, body, content_type, status):
+def test_bodies_that_are_not_a_json_object_answer_400(client, body, content_type, status):
     response = client.post(f"{API}/scans", data=body, content_type=content_type)
     assert response.status_code == status
     assert response.get_json()["errors"]

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from scan.db import Base, database
+from scan.domain.contact import CONSENT_VERSION
 from scan.models import Lead, OutboxMail, Scan, utcnow
-from scan.records.contact import CONSENT_VERSION
-from tests.journey import complete_scan
+from tests.journey import api_scan, complete_scan
 from tests.mailserver import free_port, start_smtp
 from tests.openapi import assert_matches
 from tests.strategies import answers_for, lowest_answer, valid_profile
@@ -50,13 +50,6 @@ def count(app, model) -> int:
 def the_lead(app) -> Lead:
     with database(app).sessions() as session:
         return session.scalars(select(Lead)).one()
-
-
-def api_scan(client, bank, postcode="8911 AB") -> str:
-    body = {"answers": answers_for(bank, lowest_answer), "profile": valid_profile(bank, postcode)}
-    response = client.post("/api/v1/scans", json=body)
-    assert response.status_code == 201
-    return response.get_json()["token"]
 
 
 def test_web_lead_is_stored_with_consent_and_mailed(mail_app, smtp, bank):
@@ -456,7 +449,7 @@ def test_a_postcode_change_after_a_lead_changes_nothing(app, client, bank):
 def test_a_postcode_change_waits_for_a_lead_being_stored_and_then_sees_it(app, client, bank):
     import threading
 
-    from scan.records.contact import Contact
+    from scan.domain.contact import Contact
     from scan.records.leads import add_lead
     from scan.records.scans import change_postcode, scan_for_update
 

@@ -16,7 +16,7 @@ from scan.domain.postcode import PostcodeError, parse_pc4
         ("1234ab", "1234"),
         (" 9999 zz ", "9999"),
         ("1000", "1000"),
-        ("3511\tAB", "3511"),
+        ("3511\u00a0AB", "3511"),  # a no-break space, as pasted from a web page
         ("8911 SB", "8911"),
     ],
 )
@@ -38,6 +38,9 @@ def test_valid_postcodes_give_their_four_digits(text, pc4):
         ("AB 1234", "zoals 1234 AB"),
         ("１２３４ AB", "zoals 1234 AB"),  # full-width digits are not Dutch postcodes
         ("", "zoals 1234 AB"),
+        ("3511\tAB", "zoals 1234 AB"),  # a control character (the web form makes it a space)
+        ("1234 ß", "zoals 1234 AB"),  # "ß".upper() is "SS": only ASCII letters count
+        ("1234\n", "zoals 1234 AB"),
     ],
 )
 def test_invalid_postcodes_are_refused_in_dutch(text, reason):

@@ -7,6 +7,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .text import (
+    CONTROL,
+    CONTROL_EXCEPT_LINES,
+    END,
+    INVISIBLE_CHARACTER,
+    SPACE,
+    has_control_character,
+    matches,
+)
+
 #: Bump the version whenever a text below changes: every lead stores the version it agreed to.
 #: 2026-11-28.2: the sentence names who receives the details (a werkplaats, which may pass the
 #: request on to another, or the national coordinator who passes it on); before, it said
@@ -42,11 +52,36 @@ def consent_text(werkplaats_name: str | None) -> str:
     return _CONSENT_WERKPLAATS.format(name=werkplaats_name)
 
 
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
-PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-.]+$")
-
 FIELDS = ("name", "company", "email", "phone", "kvk", "message")
 LIMITS = {"name": 120, "company": 160, "email": 254, "phone": 40, "kvk": 20, "message": 1000}
+OPTIONAL = ("phone", "kvk", "message")
+
+_TEXT = f"[^{CONTROL}]"
+_SPACES = f"[{SPACE}]*"
+#: What each field accepts, as typed: surrounding spaces are allowed (and trimmed when stored),
+#: control characters are not. The OpenAPI document publishes these same patterns.
+PATTERNS = {
+    "name": f"^{_TEXT}*[^{CONTROL}{SPACE}]{_TEXT}*{END}",
+    "company": f"^{_TEXT}*[^{CONTROL}{SPACE}]{_TEXT}*{END}",
+    "email": (
+        f"^{_SPACES}[^@{CONTROL}{SPACE}]{{1,64}}@[^@{CONTROL}{SPACE}]+\\.[A-Za-z]{{2,}}"
+        f"{_SPACES}{END}"
+    ),
+    # 10 to 15 digits, with spaces, brackets, dots or dashes between them, an optional + first.
+    "phone": f"^{_SPACES}(?:\\+?[{SPACE}().-]*(?:[0-9][{SPACE}().-]*){{10,15}})?{END}",
+    # Eight digits, with spaces or dots between them.
+    "kvk": f"^(?:{_SPACES}|[{SPACE}.]*(?:[0-9][{SPACE}.]*){{8}}){END}",
+    "message": f"^[^{CONTROL_EXCEPT_LINES}]*{END}",
+}
+MESSAGES = {
+    "name": "Vul je naam in.",
+    "company": "Vul de naam van je bedrijf in.",
+    "email": "Vul een e-mailadres in zoals naam@bedrijf.nl.",
+    "phone": "Vul een telefoonnummer in zoals 06 12345678, of laat dit veld leeg.",
+    "kvk": "Een KvK-nummer heeft 8 cijfers. Je mag dit veld ook leeg laten.",
+    "message": INVISIBLE_CHARACTER,
+}
+NO_EMAIL = "Vul je e-mailadres in, zodat de werkplaats je kan bereiken."
 
 
 @dataclass(frozen=True)
@@ -74,39 +109,28 @@ class Contact:
         return mine == theirs
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any) -> str:
+    """Trim a valid value; a single line also has its runs of spaces made one."""
     if value is None:
         return ""
-    if not isinstance(value, str):
-        return None
     return " ".join(value.split()) if "\n" not in value else value.strip()
 
 
 def field_error(name: str, value: Any) -> str | None:
     """Return a Dutch message when one field of the contact form is not valid, else None."""
-    text = _text(value)
-    if text is None:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
         return "Vul dit in als tekst."
-    if len(text) > LIMITS[name]:
+    if len(value) > LIMITS[name]:
         return f"Gebruik hoogstens {LIMITS[name]} tekens."
-    if name == "name" and not text:
-        return "Vul je naam in."
-    if name == "company" and not text:
-        return "Vul de naam van je bedrijf in."
-    if name == "email":
-        if not text:
-            return "Vul je e-mailadres in, zodat de werkplaats je kan bereiken."
-        if not EMAIL.match(text):
-            return "Vul een e-mailadres in zoals naam@bedrijf.nl."
-    if name == "phone" and text:
-        digits = re.sub(r"\D", "", text)
-        if not PHONE_CHARACTERS.match(text) or not 10 <= len(digits) <= 15:
-            return "Vul een telefoonnummer in zoals 06 12345678, of laat dit veld leeg."
-    if name == "kvk" and text:
-        digits = re.sub(r"[\s.]", "", text)
-        if not (digits.isascii() and digits.isdigit() and len(digits) == 8):
-            return "Een KvK-nummer heeft 8 cijfers. Je mag dit veld ook leeg laten."
-    return None
+    if has_control_character(value, multiline=name == "message"):
+        return INVISIBLE_CHARACTER
+    if matches(PATTERNS[name], value):
+        return None
+    if name == "email" and not value.strip():
+        return NO_EMAIL
+    return MESSAGES[name]
 
 
 def consent_error(value: Any) -> str | None:
@@ -121,7 +145,7 @@ def consent_error(value: Any) -> str | None:
 
 def clean_contact(values: Mapping[str, Any]) -> Contact:
     """Normalise valid values: trimmed text, empty optional fields as None, KvK as 8 digits."""
-    text = {name: _text(values.get(name)) or "" for name in FIELDS}
+    text = {name: _text(values.get(name)) for name in FIELDS}
     kvk = re.sub(r"[\s.]", "", text["kvk"]) or None
     return Contact(
         name=text["name"],
@@ -138,6 +162,9 @@ def validate_contact(payload: Any) -> tuple[Contact | None, dict[str, str]]:
     if not isinstance(payload, Mapping):
         return None, {"body": "Stuur een JSON-object met je contactgegevens."}
     errors = {name: m for name in FIELDS if (m := field_error(name, payload.get(name)))}
+    for key in payload:
+        if key not in FIELDS and key != "consent":
+            errors[str(key)[:200]] = "Dit veld bestaat niet."
     if message := consent_error(payload.get("consent")):
         errors["consent"] = message
     if errors:
