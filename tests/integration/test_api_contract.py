@@ -66,8 +66,9 @@ def test_text_rules_are_published_as_the_checks_use_them(document):
     schemas = document["components"]["schemas"]
     lead = schemas["LeadRequest"]["properties"]
     assert {name: lead[name]["pattern"] for name in PATTERNS} == PATTERNS
-    postcode = schemas["ScanSubmission.bouw"]["properties"]["profile"]["properties"]["postcode"]
-    assert postcode["pattern"].endswith(POSTCODE_PATTERN)
+    profile = schemas["ScanSubmission.bouw"]["properties"]["profile"]["properties"]
+    assert profile["postcode"] == {"$ref": "#/components/schemas/ProfilePostcode"}
+    assert schemas["ProfilePostcode"]["pattern"].endswith(POSTCODE_PATTERN)
 
 
 def test_creating_a_scan_links_to_what_can_be_done_with_it(document):
