@@ -55,7 +55,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     for blueprint in (views_auth.bp, views_leads.bp, views_reports.bp, views_admin.bp):
         app.register_blueprint(blueprint)
-    views_auth.init_rate_limit(app)
     app.cli.add_command(staff_cli.create_user_command)
     app.cli.add_command(staff_cli.demo_account_command)
 

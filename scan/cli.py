@@ -59,10 +59,13 @@ def check_content_command(content_dir: Path | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Only count what would be removed.")
 @with_appcontext
 def purge_command(dry_run: bool) -> None:
-    """Remove leads, scans and drafts past their retention period (run daily)."""
+    """Remove what is past its retention period, the audit log's included (run daily)."""
     config = current_app.config
     retention = Retention(
-        config["LEAD_RETENTION_DAYS"], config["SCAN_RETENTION_DAYS"], config["DRAFT_RETENTION_DAYS"]
+        lead_days=config["LEAD_RETENTION_DAYS"],
+        scan_days=config["SCAN_RETENTION_DAYS"],
+        draft_days=config["DRAFT_RETENTION_DAYS"],
+        audit_days=config["AUDIT_RETENTION_DAYS"],
     )
     session = get_session()
     purged = purge(session, retention, utcnow(), dry_run=dry_run)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +51,28 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LEAD_RETENTION_DAYS": 365,
         "SCAN_RETENTION_DAYS": 730,
         "DRAFT_RETENTION_DAYS": 30,
-        # Sign-in attempts per client address; counters live in RATELIMIT_STORAGE_URI
-        # (memory:// per process; redis://host:6379 shares them between workers).
+        # The audit log (who saw or changed which lead, and when): two years is long enough to
+        # answer a data subject's or a security question about last year, and no longer.
+        "AUDIT_RETENTION_DAYS": 730,
+        # Rate limits per client network (an IPv4 address or an IPv6 /64), counted in
+        # RATELIMIT_STORAGE_URI: memory:// per process (development), redis://host:6379 shared
+        # by all workers (production refuses memory://). Over a limit: a Dutch 429 page or an
+        # API 429, both with Retry-After.
+        # Sign-in posts from one network, whatever the account (the per-account delay is
+        # separate: it grows after five wrong passwords, see staff/auth.py).
         "SIGNIN_RATE_LIMIT": "20 per minute;200 per day",
+        # New scans (web and API). A training room of 30 ondernemers behind one address who
+        # all start at once, some twice, stays under 60 a minute; a day of workshops under
+        # 1000. A script that makes scans in a loop stops within the minute.
+        "SCAN_RATE_LIMIT": "60 per minute;300 per hour;1000 per day",
+        # Contact requests (web and API), each mailed to a werkplaats. The same room can all
+        # ask for contact at the end of a session (30 in ten minutes) and three sessions a
+        # day stay under 100; a flood of made-up leads stops at 30 and then at 100 a day.
+        "LEAD_RATE_LIMIT": "30 per 10 minutes;100 per day",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Networks never limited (space-separated, like "192.0.2.10/32 2001:db8::/48"): a
+        # partner's servers that submit scans for many ondernemers through the API.
+        "RATE_LIMIT_EXEMPT": "",
         # Partner origins that may frame /embed/, space-separated ("https://www.kvk.nl ...").
         "EMBED_ALLOWED_ORIGINS": "",
         # The controller (verwerkingsverantwoordelijke) named by /privacy, as the AVG asks:
@@ -82,8 +102,12 @@ ENV_SETTINGS: dict[str, type] = {
     "LEAD_RETENTION_DAYS": int,
     "SCAN_RETENTION_DAYS": int,
     "DRAFT_RETENTION_DAYS": int,
+    "AUDIT_RETENTION_DAYS": int,
     "SIGNIN_RATE_LIMIT": str,
+    "SCAN_RATE_LIMIT": str,
+    "LEAD_RATE_LIMIT": str,
     "RATELIMIT_STORAGE_URI": str,
+    "RATE_LIMIT_EXEMPT": str,
     "EMBED_ALLOWED_ORIGINS": str,
     "PRIVACY_CONTROLLER": str,
     "PRIVACY_ADDRESS": str,
@@ -116,6 +140,38 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def secret_problem(secret: str) -> str | None:
+    """Say why a secret key is guessable (too short, repeated, too few different characters)."""
+    if DEV_SECRET_KEY in secret:
+        return "is (or holds) the development key"
+    if len(secret) < 32:
+        return "is shorter than 32 characters"
+    # 'changeme' * 4 or 'a' * 32: a short unit repeated is a short secret.
+    if re.fullmatch(r"(.+?)\1+", secret):
+        return "is one short piece repeated"
+    if len(set(secret)) < 12:
+        return "uses fewer than 12 different characters"
+    return None
+
+
+def _check_rate_limits(config: dict[str, Any]) -> None:
+    """Refuse a limit the limits library cannot read, naming the setting."""
+    from limits import parse_many
+
+    for name in ("SIGNIN_RATE_LIMIT", "SCAN_RATE_LIMIT", "LEAD_RATE_LIMIT"):
+        try:
+            parse_many(config[name])
+        except ValueError as exc:
+            raise ConfigError(
+                f"{name}: {exc} (write it like '60 per minute;1000 per day')"
+            ) from exc
+    for network in config["RATE_LIMIT_EXEMPT"].split():
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ConfigError(f"RATE_LIMIT_EXEMPT: {network!r} is not a network") from exc
+
+
 def check(config: dict[str, Any]) -> None:
     """Refuse settings that are unsafe: above all a development secret in production."""
     env = config["SCAN_ENV"]
@@ -130,13 +186,24 @@ def check(config: dict[str, Any]) -> None:
         config["EMBED_ORIGINS"] = parse_origins(config["EMBED_ALLOWED_ORIGINS"])
     except ValueError as exc:
         raise ConfigError(f"EMBED_ALLOWED_ORIGINS: {exc}") from exc
+    _check_rate_limits(config)
     if env == "production":
-        secret = config["SECRET_KEY"]
-        if secret == DEV_SECRET_KEY or len(secret) < 32:
+        problem = secret_problem(config["SECRET_KEY"])
+        if problem:
             raise ConfigError(
-                "SECRET_KEY must be set to a random value of at least 32 characters in "
+                f"SECRET_KEY {problem}. Set it to a random value of at least 32 characters in "
                 "production (for example: python -c 'import secrets; print(secrets.token_hex(32))'"
                 "), or set SCAN_ENV=development on your own machine"
+            )
+        if config.get("DEBUG"):
+            raise ConfigError(
+                "debug mode is on (FLASK_DEBUG or --debug) in production: the Werkzeug debugger "
+                "runs any code a visitor sends. Remove FLASK_DEBUG, or set SCAN_ENV=development"
+            )
+        if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+            raise ConfigError(
+                "RATELIMIT_STORAGE_URI is memory:// in production: each worker would count on "
+                "its own, multiplying every limit. Point it at Redis (redis://host:6379/0)"
             )
         missing = [name for name in PRIVACY_SETTINGS if not config[name].strip()]
         if missing:

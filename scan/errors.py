@@ -5,7 +5,12 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    TooManyRequests,
+)
 
 from .staff.web import COOKIE_PATH as STAFF_PATH  # the staff area's path, also its cookies'
 
@@ -23,7 +28,11 @@ MESSAGES = {
     ),
     413: ("Te veel gegevens", "Je stuurde meer gegevens dan we kunnen verwerken."),
     422: ("Dit verzoek klopt niet", "Niet alle gegevens waren in orde."),
-    429: ("Even rustig aan", "Je stuurde veel verzoeken kort na elkaar. Probeer het zo opnieuw."),
+    429: (
+        "Even rustig aan",
+        "Vanaf jouw netwerk kwamen veel verzoeken kort na elkaar. Wacht even en probeer het "
+        "dan opnieuw.",
+    ),
     500: (
         "Er ging iets mis bij ons",
         "Dat ligt niet aan jou. Probeer het over een paar minuten opnieuw.",
@@ -54,6 +63,16 @@ STAFF_MESSAGES = {
 }
 
 
+def wait_nl(seconds: int) -> str:
+    """Say a wait in plain Dutch, rounded up to whole minutes: 'een minuut', '15 minuten'."""
+    minutes = max(1, -(-seconds // 60))
+    if minutes == 1:
+        return "een minuut"
+    if minutes < 120:
+        return f"{minutes} minuten"
+    return f"{-(-minutes // 60)} uur"
+
+
 def wants_json() -> bool:
     """Tell whether the request belongs to the JSON API."""
     return request.path.startswith("/api/")
@@ -71,6 +90,9 @@ def error_response(
     # An exception may carry its own Dutch words (for example an expired staff form).
     title = getattr(exc, "dutch_title", title)
     text = getattr(exc, "dutch_text", text)
+    wait = getattr(exc, "retry_after", None)
+    if isinstance(wait, int):
+        text = f"{text} Dat kan weer over {wait_nl(wait)}."
     if wants_json():
         return jsonify({"errors": api_errors or {"request": f"{title}. {text}"}}), status
     # Staff pages keep their own layout and a way back to the leads.
@@ -83,11 +105,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        response = error_response(exc.code or 500, exc=exc)
+        body, status = error_response(exc.code or 500, exc=exc)
+        headers = {}
         if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-            body, status = response
-            return body, status, {"Allow": ", ".join(exc.valid_methods)}
-        return response
+            headers["Allow"] = ", ".join(exc.valid_methods)
+        if isinstance(exc, TooManyRequests) and exc.retry_after is not None:
+            headers["Retry-After"] = str(exc.retry_after)
+        return body, status, headers
 
     @app.errorhandler(InternalServerError)
     def _server_error(exc: InternalServerError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -12,6 +13,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .domain.text import CONTROL
 from .models import OutboxMail, utcnow
 
 logger = logging.getLogger("scan.mail")
@@ -30,11 +32,32 @@ def pending(limit: int = 100):
     )
 
 
+#: What breaks a line, or hides in one: control characters and the Unicode line separators.
+_NOT_ONE_LINE = re.compile(f"[{CONTROL}\u2028\u2029]+")
+#: One bare address: what a werkplaats or MAIL_NATIONAL_INBOX holds. A list, a display name or
+#: spaces could make the header name other recipients than the one this mail is for.
+_ONE_ADDRESS = re.compile(r"[^@\s,;:<>()\[\]\"\\]+@[^@\s,;:<>()\[\]\"\\]+")
+
+
+def one_line(text: str | None) -> str:
+    """Return the text with each run of line breaks and control characters made one space."""
+    return _NOT_ONE_LINE.sub(" ", text or "")
+
+
+def _recipient(address: str) -> str:
+    """Return the mail's one recipient; raise ValueError if the value is not one address."""
+    value = one_line(address).strip()
+    if not _ONE_ADDRESS.fullmatch(value):
+        raise ValueError("the recipient is not one e-mail address")
+    return value
+
+
 def _message(app: Flask, mail: OutboxMail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = app.config["MAIL_FROM"]
-    message["To"] = mail.recipient
-    message["Subject"] = mail.subject
+    message["To"] = _recipient(mail.recipient)
+    # A line break in a header value would end the header and begin one of its own.
+    message["Subject"] = one_line(mail.subject)
     message["Message-ID"] = make_msgid(domain=app.config["MAIL_FROM"].rpartition("@")[2] or None)
     message.set_content(mail.body)
     return message
@@ -76,19 +99,55 @@ def send_pending(app: Flask, session: Session, limit: int = 100) -> tuple[int, i
         return 0, len(mails)
     with smtp:
         for mail in mails:
-            try:
-                smtp.send_message(_message(app, mail))
-            except (OSError, smtplib.SMTPException) as exc:
-                _failed(mail, exc)
-                failed += 1
-            else:
-                mail.sent_at = utcnow()
-                mail.attempts += 1
+            if _send_one(app, smtp, mail):
                 sent += 1
+            else:
+                failed += 1
             session.commit()
     return sent, failed
 
 
-def _failed(mail: OutboxMail, exc: Exception) -> None:
+def _send_one(app: Flask, smtp: smtplib.SMTP, mail: OutboxMail) -> bool:
+    """Build and send one mail; whatever goes wrong marks it failed, so the next still goes."""
+    try:
+        message = _message(app, mail)
+    except Exception as exc:  # noqa: BLE001 - one unbuildable mail must not hold up the rest
+        return _not_sent(mail, exc, "the message could not be built")
+    try:
+        # The envelope names the checked recipient only, whatever else the headers say.
+        smtp.send_message(message, to_addrs=[str(message["To"])])
+    except Exception as exc:  # noqa: BLE001 - a refusal of this mail must not stop the rest
+        return _not_sent(mail, exc, _reason(exc))
+    mail.sent_at = utcnow()
     mail.attempts += 1
-    mail.last_error = f"{type(exc).__name__}: {exc}"[:300]
+    return True
+
+
+def _not_sent(mail: OutboxMail, exc: Exception, reason: str) -> bool:
+    """Mark the mail failed for this round and log it; return False, as _send_one does then."""
+    _failed(mail, exc, reason)
+    # The id and the reason only: the log is no place for an address or a lead's details.
+    logger.warning("mail %d not sent (attempt %d): %s", mail.id, mail.attempts, mail.last_error)
+    return False
+
+
+def _reason(exc: Exception) -> str:
+    """Say why sending failed in words of our own: the server's words may name the recipient."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = sorted({str(code) for code, _ in exc.recipients.values()})
+        return f"the server refused the recipient ({', '.join(codes)})"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"the server answered {exc.smtp_code}"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return "the server closed the connection"
+    if isinstance(exc, smtplib.SMTPException):
+        return "the SMTP conversation failed"
+    if isinstance(exc, OSError):
+        return exc.strerror or "network error"
+    return "the message could not be sent"
+
+
+def _failed(mail: OutboxMail, exc: Exception, reason: str | None = None) -> None:
+    """Count a failed attempt, with an error that names no address and no contents."""
+    mail.attempts += 1
+    mail.last_error = f"{type(exc).__name__}: {reason or _reason(exc)}"[:300]

@@ -179,6 +179,9 @@ class Lead(Base):
         ),
         Index("ix_leads_werkplaats_status_created", "werkplaats_id", "status", "created_at"),
         Index("ix_leads_status_created", "status", "created_at"),
+        # A lead id is in staff URLs and in the audit log, which outlives the lead: SQLite
+        # must never hand an erased lead's id to a new one (PostgreSQL never does; 0009).
+        {"sqlite_autoincrement": True},
     )
 
 

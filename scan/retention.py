@@ -1,14 +1,21 @@
-"""Retention: remove leads, scans and drafts past their period (run daily from cron)."""
+"""Retention: remove what is past its period (run daily from cron).
+
+Leads, scans and drafts; sent mail; audit events past the log's own period; staff sessions
+that have timed out. Erasing a lead also removes what staff typed about it from the audit log.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .models import Lead, OutboxMail, Scan
+from .staff.audit import remove_typed_text
+from .staff.auth import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT
+from .staff.models import AuditEvent, StaffSession
 
 
 @dataclass(frozen=True)
@@ -18,6 +25,13 @@ class Retention:
     lead_days: int
     scan_days: int
     draft_days: int
+    audit_days: int
+
+    def __post_init__(self) -> None:
+        # Zero days would purge everything stored before this very moment.
+        for field in fields(self):
+            if getattr(self, field.name) < 1:
+                raise ValueError(f"{field.name} must be at least 1 day")
 
 
 @dataclass(frozen=True)
@@ -28,19 +42,22 @@ class Purged:
     scans: int
     drafts: int
     mails: int
+    audit_events: int
+    sessions: int
 
     def __str__(self) -> str:
         return (
             f"{self.leads} lead(s) with their scans, {self.scans} completed scan(s) without a "
-            f"lead, {self.drafts} unfinished draft(s), {self.mails} sent mail(s)"
+            f"lead, {self.drafts} unfinished draft(s), {self.mails} sent mail(s), "
+            f"{self.audit_events} audit event(s) past the log's period, "
+            f"{self.sessions} expired staff session(s)"
         )
 
 
 def purge(session: Session, retention: Retention, now: datetime, dry_run: bool = False) -> Purged:
     """Delete what is past retention; with dry_run only count it."""
-    old_lead_scans = select(Lead.scan_id).where(
-        Lead.created_at < now - timedelta(days=retention.lead_days)
-    )
+    old_lead = Lead.created_at < now - timedelta(days=retention.lead_days)
+    old_lead_scans = select(Lead.scan_id).where(old_lead)
     old_scans = (
         (Scan.status == "completed")
         & (Scan.completed_at < now - timedelta(days=retention.scan_days))
@@ -51,6 +68,11 @@ def purge(session: Session, retention: Retention, now: datetime, dry_run: bool =
     )
     # Delivered mail has no purpose left; its copy of the contact details goes after 30 days.
     old_mail = OutboxMail.sent_at < now - timedelta(days=30)
+    old_events = AuditEvent.at < now - timedelta(days=retention.audit_days)
+    # The sessions resume_session would refuse; a browser that never came back leaves them.
+    expired = (StaffSession.created_at < now - ABSOLUTE_TIMEOUT) | (
+        StaffSession.last_seen_at < now - IDLE_TIMEOUT
+    )
 
     def count(model, condition) -> int:
         return session.scalar(select(func.count()).select_from(model).where(condition)) or 0
@@ -60,11 +82,17 @@ def purge(session: Session, retention: Retention, now: datetime, dry_run: bool =
         scans=count(Scan, old_scans),
         drafts=count(Scan, old_drafts),
         mails=count(OutboxMail, old_mail),
+        audit_events=count(AuditEvent, old_events),
+        sessions=count(StaffSession, expired),
     )
     if not dry_run:
         session.execute(delete(OutboxMail).where(old_mail))
+        # A bulk delete passes the ORM's erasure hooks by, so the audit log is cleaned here.
+        remove_typed_text(session.connection(), select(Lead.id).where(old_lead))
         # Deleting a scan deletes its lead and the lead's mail too (ON DELETE CASCADE).
         session.execute(delete(Scan).where(Scan.id.in_(old_lead_scans)))
         session.execute(delete(Scan).where(old_scans))
         session.execute(delete(Scan).where(old_drafts))
+        session.execute(delete(AuditEvent).where(old_events))
+        session.execute(delete(StaffSession).where(expired))
     return counts

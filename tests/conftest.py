@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from scan import create_app
 from scan.config import normalise_database_url
-from scan.db import Base, database, upgrade_to_head
+from scan.db import Base, alembic_config, database, upgrade_to_head
 from scan.werkplaatsen import seed_werkplaatsen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,33 @@ PRIVACY_CONTROLLER = {
     "PRIVACY_ADDRESS": "Voorbeeldstraat 1, 1234 AB Voorbeeld",
     "PRIVACY_EMAIL": "privacy@voorbeeld.nl",
 }
+
+
+#: A secret key that production accepts (long, not repeated, many different characters).
+PRODUCTION_SECRET = "Zq8-test-only-production-key-4nM2vX7wL1pR9sT3yB6"
+
+
+@pytest.fixture(scope="session")
+def redis_url(worker_id: str) -> str:
+    """A Redis database of this xdist worker's own, emptied at the start: production settings
+    count rate limits there, and counts left by an earlier run must not limit this one."""
+    import redis
+
+    number = {"master": 13, "gw0": 14, "gw1": 15}.get(worker_id, 12)
+    url = f"redis://127.0.0.1:6379/{number}"
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+@pytest.fixture(scope="session")
+def production_settings(redis_url: str) -> dict[str, str]:
+    """What production needs to start: a strong secret, shared rate limits, a controller."""
+    return {
+        "SCAN_ENV": "production",
+        "SECRET_KEY": PRODUCTION_SECRET,
+        "RATELIMIT_STORAGE_URI": redis_url,
+        **PRIVACY_CONTROLLER,
+    }
 
 
 def _postgres_database_for_worker(url: str, worker: str) -> str:
@@ -58,6 +86,36 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> st
     _reset(app)
     database(app).engine.dispose()
     return url
+
+
+@pytest.fixture
+def fresh_app(tmp_path, worker_id):
+    """An app on an empty database of this test's own, to migrate step by step."""
+    configured = os.environ.get("TEST_DATABASE_URL")
+    if configured:
+        url = _postgres_database_for_worker(configured, f"{worker_id}_steps")
+    else:
+        url = f"sqlite:///{tmp_path / 'steps.db'}"
+    app = create_app({"SCAN_ENV": "testing", "SECRET_KEY": TEST_SECRET, "DATABASE_URL": url})
+    yield app
+    database(app).engine.dispose()
+    if not configured:
+        return
+    admin = create_engine(
+        make_url(normalise_database_url(configured)), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        name = make_url(url).database
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def migrate(app, revision: str, down: bool = False) -> None:
+    """Upgrade (or downgrade) the app's database to one revision."""
+    with database(app).engine.begin() as connection:
+        config = alembic_config(app)
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def _reset(app) -> None:
@@ -144,6 +202,17 @@ def app(make_app):
 def client(app):
     """A test client of the app."""
     return app.test_client()
+
+
+#: The test client's address; rate limits count per network (tests/integration/test_rate_limits).
+LOOPBACK = "127.0.0.0/8 ::1/128"
+
+
+@pytest.fixture
+def unlimited_client(make_app):
+    """A test client whose address is exempt from the rate limits: for tests that send
+    hundreds of generated requests and look at something else than the limits."""
+    return make_app(RATE_LIMIT_EXEMPT=LOOPBACK).test_client()
 
 
 @pytest.fixture

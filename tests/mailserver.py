@@ -27,9 +27,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_smtp() -> tuple[Controller, Inbox]:
-    """Start an SMTP server on a free loopback port."""
-    inbox = Inbox()
+def start_smtp(inbox: Inbox | None = None) -> tuple[Controller, Inbox]:
+    """Start an SMTP server on a free loopback port, delivering to `inbox` (a new Inbox)."""
+    inbox = inbox or Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     return controller, inbox

@@ -23,6 +23,7 @@ from ..records.results import (
     werkplaats_view,
 )
 from ..records.scans import store_submission
+from ..web import rate_wait
 from ..werkplaatsen import all_werkplaatsen
 from .schema import openapi_document
 
@@ -164,6 +165,15 @@ def _errors(errors: dict[str, str], status: int = 422):
     return jsonify({"errors": trimmed}), status
 
 
+def _too_many(wait: int):
+    message = (
+        "Te veel verzoeken vanaf dit netwerk kort na elkaar. "
+        f"Probeer het over {wait} seconden opnieuw."
+    )
+    body, status = _errors({"request": message}, 429)
+    return body, status, {"Retry-After": str(wait)}
+
+
 def _json_body() -> tuple[dict[str, Any], Response | None]:
     """Parse the request body as a JSON object, or return the 400 response that says why not.
 
@@ -192,6 +202,8 @@ def questionnaire():
 @bp.post("/scans")
 def create_scan():
     """Score and store a complete set of answers."""
+    if (wait := rate_wait("scan")) is not None:
+        return _too_many(wait)
     payload, problem = _json_body()
     if problem:
         return problem
@@ -245,6 +257,9 @@ def create_lead(token: str):
     contact, errors = validate_contact(payload)
     if errors or contact is None:
         return _errors(errors)
+    # Each new lead mails a werkplaats; the same lead sent again is answered without counting.
+    if scan.lead is None and (wait := rate_wait("lead")) is not None:
+        return _too_many(wait)
     try:
         lead, created = store_lead(scan, contact)
     except LeadConflict:

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 
-#: Control characters: C0, DEL and C1. No person types them; databases choke on NUL.
-CONTROL = r"\x00-\x1f\x7f-\x9f"
+#: Bidirectional-text controls: they make a name or a mail line read otherwise than it is
+#: stored ("Trojan Source"), and no Dutch firm name needs them.
+BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+#: Control characters: C0, DEL, C1 and the bidi controls. No person types them on purpose;
+#: databases choke on NUL; a line break in a one-line field forges lines in a mail.
+CONTROL = r"\x00-\x1f\x7f-\x9f" + BIDI
 #: The control characters a multi-line text may not hold: all but tab, line feed and return.
-CONTROL_EXCEPT_LINES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+CONTROL_EXCEPT_LINES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + BIDI
 #: The spaces str.split() collapses that are not control characters (Zs, U+2028, U+2029).
 SPACE = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 #: Anchors a pattern at the very end of the text, in Python as in ECMA-262.

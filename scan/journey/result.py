@@ -8,11 +8,13 @@ from sqlalchemy.exc import OperationalError
 from ..db import get_session
 from ..domain.contact import clean_contact, consent_text
 from ..domain.postcode import PostcodeError, parse_pc4
+from ..errors import wait_nl
 from ..models import Scan
 from ..records.handover import store_lead
 from ..records.leads import LeadConflict
 from ..records.results import present_result, werkplaats_heading, werkplaats_view
 from ..records.scans import change_postcode, next_step
+from ..web import rate_wait
 from ..werkplaatsen import NATIONAL
 from . import current_bank, current_catalogue, scan_or_404
 from .charts import bar_chart
@@ -86,7 +88,7 @@ def _contact(token: str, form):
         return redirect_response
     if request.method == "GET" and scan.lead is not None:
         return redirect(journey_url("result.contact_sent", token=token), code=303)
-    status, conflict, form_error = 200, False, None
+    status, conflict, form_error, headers = 200, False, None, {}
     if request.method == "POST" and not form_token_valid(token):
         status, form_error = 400, FORM_TOKEN_ERROR
     elif request.method == "POST":
@@ -98,6 +100,10 @@ def _contact(token: str, form):
             form.consent.data = False
             form.consent.errors = [CONSENT_CHANGED]
             status = 422
+        elif scan.lead is None and (wait := rate_wait("lead")) is not None:
+            # Every lead mails a werkplaats: a flood from one network waits, what was typed stays.
+            status, form_error = 429, f"{TOO_MANY_LEADS} Dat kan weer over {wait_nl(wait)}."
+            headers = {"Retry-After": str(wait)}
         else:
             try:
                 store_lead(scan, clean_contact(form.data))
@@ -106,7 +112,11 @@ def _contact(token: str, form):
             else:
                 return redirect(journey_url("result.contact_sent", token=token), code=303)
     werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
-    return _contact_page(token, form, werkplaats, conflict, form_error, _recipient(scan)), status
+    page = _contact_page(token, form, werkplaats, conflict, form_error, _recipient(scan))
+    return page, status, headers
+
+
+TOO_MANY_LEADS = "Vanaf jouw netwerk kwamen kort na elkaar veel aanvragen binnen."
 
 
 def _recipient(scan) -> str:

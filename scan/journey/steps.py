@@ -33,6 +33,7 @@ from ..records.scans import (
     steps_still_done,
     store_draft,
 )
+from ..web import limit_rate
 from . import current_bank, current_catalogue, scan_or_404
 from .embedding import allowed_parent, in_embed, journey_url
 from .fields import form_values, question_views
@@ -95,6 +96,7 @@ def landing():
 @bp.post("/scan")
 def start():
     """Create a draft and send the ondernemer to its first step."""
+    limit_rate("scan")
     session = get_session()
     scan = create_draft(session, current_bank(), _partner(request.form.get("partner")))
     if in_embed():

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import get_session
 from ..domain.contact import Contact
 from ..loading import current_bank, current_catalogue
-from ..mail import send_pending
+from ..mail import one_line, send_pending
 from ..models import Lead, Scan
 from .leads import LeadConflict, add_lead, existing_lead, queue_notification
 from .results import present_result
@@ -41,19 +41,38 @@ def store_lead(scan: Scan, contact: Contact) -> tuple[Lead, bool]:
         if lead is None:
             raise LeadConflict from None
         return lead, False
-    result = present_result(scan, current_bank(), current_catalogue())
-    body = render_template(
-        "mail/lead.txt",
-        lead=lead,
-        werkplaats=result.werkplaats,
-        distance=result.werkplaats.distance_text if result.werkplaats else "",
-        postcode=scan.profile.get("postcode"),
-        result=result,
-    )
-    queue_notification(session, lead, body)
+    queue_notification(session, lead, notification_body(scan, lead))
     session.commit()
     _try_to_send()
     return lead, True
+
+
+def notification_body(scan: Scan, lead: Lead) -> str:
+    """Render the mail to the werkplaats about a lead, with every stored value in its place."""
+    result = present_result(scan, current_bank(), current_catalogue())
+    werkplaats = result.werkplaats
+    # One-line values are made one line here, whatever the checks before let through: a line
+    # break in a name must not start a line that poses as a field ("E-mail: ...") of the mail.
+    contact = {
+        "name": one_line(lead.name),
+        "company": one_line(lead.company),
+        "email": one_line(lead.email),
+        "phone": one_line(lead.phone),
+        "kvk": one_line(lead.kvk),
+        "partner": one_line(lead.partner),
+        "postcode": one_line(scan.profile.get("postcode")),
+    }
+    return render_template(
+        "mail/lead.txt",
+        lead=lead,
+        contact=contact,
+        werkplaats_name=one_line(werkplaats.name) if werkplaats else None,
+        werkplaats_city=one_line(werkplaats.city) if werkplaats else None,
+        distance=werkplaats.distance_text if werkplaats else "",
+        # The free text keeps its lines, each indented by the template under its own heading.
+        message_lines=[one_line(line) for line in (lead.message or "").splitlines()],
+        result=result,
+    )
 
 
 def _try_to_send() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..domain.routing import parse_claims
+from ..domain.text import INVISIBLE_CHARACTER, has_control_character
 from .auth import normalise_email, password_problem
 from .models import ROLES
 
@@ -31,6 +32,17 @@ class WerkplaatsValues:
     claims: list[str]
     active: bool
     source_url: str
+
+
+def _invisible(text: Mapping[str, str], multiline: tuple[str, ...] = ()) -> dict[str, str]:
+    """Return an error for each field holding a control character (line breaks: multiline)."""
+    # These values go into mail subjects and bodies, the inbox and exports: a line break or a
+    # bidi control there forges lines or hides text, so it is refused, not cleaned up.
+    return {
+        name: INVISIBLE_CHARACTER
+        for name, value in text.items()
+        if has_control_character(value, multiline=name in multiline)
+    }
 
 
 def _number(text: str, low: float, high: float) -> float | None:
@@ -87,6 +99,7 @@ def check_werkplaats(form: Mapping[str, str], new: bool) -> tuple[WerkplaatsValu
         errors["source_url"] = "Geef de openbare pagina die laat zien dat deze werkplaats bestaat."
     if len(text["offer"]) > 1000:
         errors["offer"] = "Hoogstens 1000 tekens."
+    errors.update(_invisible(text, multiline=("offer",)))  # the first thing to put right
     if errors or lat is None or lon is None:
         return None, errors
     return WerkplaatsValues(
@@ -138,9 +151,10 @@ def check_account(
         werkplaats = None
     password = form.get("password") or ""
     if new or password:
-        problem = password_problem(password)
+        problem = password_problem(password, (email, name))
         if problem:
             errors["password"] = problem
+    errors.update(_invisible({"email": email, "name": name}))
     if errors:
         return None, errors
     return AccountValues(

@@ -1,12 +1,18 @@
-"""The audit log: every view of contact details, every change and every export."""
+"""The audit log: every view of contact details, every change and every export.
+
+The log outlives the leads it is about, so it keeps who did what and when, never what an
+ondernemer could be recognised by: an export records that a search was used, not the search
+text, and erasing a lead removes whatever staff typed about it (see remove_typed_text).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Select, event, select, update
+from sqlalchemy.orm import Mapper, Session
 
+from ..models import Lead, Scan
 from .models import AuditEvent, StaffUser
 from .workflow import STATUSES
 
@@ -22,7 +28,7 @@ ACTION_LABELS = {
     "export": "aanvragen geëxporteerd",
     "user.create": "account aangemaakt",
     "user.update": "account gewijzigd",
-    "user.unlock": "account gedeblokkeerd",
+    "user.unlock": "inlogvertraging opgeheven",
     "werkplaats.create": "werkplaats toegevoegd",
     "werkplaats.update": "werkplaats gewijzigd",
 }
@@ -61,6 +67,46 @@ def describe_detail(action: str, detail: dict[str, Any], werkplaats_names: dict[
         if key not in ("old", "new"):
             parts.append(f"{DETAIL_NAMES.get(key, key)}: {value}")
     return "; ".join(parts)
+
+
+#: Detail keys that hold codes (a status, a werkplaats id), never text someone typed.
+CODED_DETAIL = frozenset({"old", "new"})
+#: Stands in for what staff typed about a lead once the lead is erased: there was text, no more.
+REMOVED = "(verwijderd)"
+#: Stands in for an export's search text, which is often a name: a search was used, no more.
+SEARCH_USED = "(zoekterm)"
+
+
+def without_typed_text(detail: dict[str, Any]) -> dict[str, Any]:
+    """Return an event's detail with every value but the codes replaced by REMOVED."""
+    return {key: value if key in CODED_DETAIL else REMOVED for key, value in detail.items()}
+
+
+def remove_typed_text(connection: Connection, lead_ids: Select[int] | list[int]) -> None:
+    """Remove what staff typed from these leads' audit events; who did what, and when, stays."""
+    events = connection.execute(
+        select(AuditEvent.id, AuditEvent.detail).where(AuditEvent.lead_id.in_(lead_ids))
+    ).all()
+    for event_id, detail in events:
+        cleaned = without_typed_text(detail)
+        if cleaned != detail:
+            connection.execute(
+                update(AuditEvent).where(AuditEvent.id == event_id).values(detail=cleaned)
+            )
+
+
+# Erasure by the ondernemer (result page or API) deletes the scan through the ORM, and the lead
+# goes with it by ON DELETE CASCADE. These hooks run in that flush, so no way of erasing can
+# forget the audit log; the retention purge deletes in bulk, unseen by them, and calls
+# remove_typed_text itself.
+@event.listens_for(Scan, "before_delete")
+def _erasing_a_scan(_mapper: Mapper, connection: Connection, scan: Scan) -> None:
+    remove_typed_text(connection, select(Lead.id).where(Lead.scan_id == scan.id))
+
+
+@event.listens_for(Lead, "before_delete")
+def _erasing_a_lead(_mapper: Mapper, connection: Connection, lead: Lead) -> None:
+    remove_typed_text(connection, [lead.id])
 
 
 def record(

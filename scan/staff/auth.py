@@ -1,31 +1,46 @@
-"""Staff sign-in: argon2 passwords, lockout after repeated failures, server-side sessions."""
+"""Staff sign-in: argon2 passwords, a growing delay after failed attempts, server-side sessions."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
-from .models import StaffSession, StaffUser
+from ..db import begin_write
+from ..models import utcnow
+from .models import SigninDelay, StaffSession, StaffUser
 
 HASHER = PasswordHasher()
-#: Wrong passwords in a row before the account locks, and for how long.
-MAX_FAILED_LOGINS = 10
-LOCK_DURATION = timedelta(minutes=15)
+#: Attempts per typed address and client network before each next one must wait; the wait
+#: doubles with every further attempt (1 s, 2 s, 4 s ...) up to MAX_DELAY. A person who
+#: mistypes gets five tries at once; a guesser gets about 100 an hour per network, and nobody
+#: elsewhere can lock the account's owner out (their network has its own count).
+FREE_ATTEMPTS = 5
+MAX_DELAY = timedelta(minutes=15)
 #: A session ends after this long without a request, and in any case after a working day.
 IDLE_TIMEOUT = timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
 #: last_seen_at is written at most this often, so not every page view is a database write.
 TOUCH_INTERVAL = timedelta(seconds=60)
 MIN_PASSWORD_LENGTH = 12
-#: Verified when no account matches, so a wrong e-mail address takes as long as a wrong password.
+#: zxcvbn's score (0-4) a new password must reach: 4 is at least 10^10 guesses. Score 3
+#: still let "Welkom2026!!" and "digitalewerkplaats1" through (10^8): a stolen database
+#: copy must not give up a staff password in an afternoon, argon2 or not.
+MIN_PASSWORD_SCORE = 4
+#: Words a guesser tries first against this site's accounts.
+SITE_WORDS = ["digitale", "werkplaats", "werkplaatsen", "scan", "mkb", "wachtwoord", "welkom"]
+#: Verified when no account matches or the attempt must wait, so that every answer costs one
+#: hash check: the time of an answer says nothing about the account.
 _DUMMY_HASH = HASHER.hash("no such account: equal timing")
 
 
@@ -34,12 +49,22 @@ def hash_password(password: str) -> str:
     return HASHER.hash(password)
 
 
-def password_problem(password: str) -> str | None:
-    """Return a Dutch reason why a new password is not good enough, or None."""
+def password_problem(password: str, user_inputs: tuple[str, ...] = ()) -> str | None:
+    """Return a Dutch reason why a new password is not good enough, or None.
+
+    zxcvbn (Dropbox's estimator, with its lists of common passwords, names and words) judges
+    the guessability; `user_inputs` (the account's e-mail and name) count as known words.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens."
     if len(password) > 200:
         return "Kies een wachtwoord van hoogstens 200 tekens."
+    words = [*SITE_WORDS, *(part for text in user_inputs for part in re.split(r"[@.\s]+", text))]
+    if zxcvbn(password, user_inputs=[w for w in words if w])["score"] < MIN_PASSWORD_SCORE:
+        return (
+            "Dit wachtwoord is te makkelijk te raden (het lijkt op een veelgebruikt wachtwoord, "
+            "een woord of je naam). Kies bijvoorbeeld vier losse woorden achter elkaar."
+        )
     return None
 
 
@@ -50,11 +75,11 @@ def normalise_email(email: str) -> str:
 
 @dataclass(frozen=True)
 class SignIn:
-    """The outcome of a sign-in attempt."""
+    """The outcome of a sign-in attempt: "ok", "wrong" (also: unknown or inactive) or "wait"."""
 
     user: StaffUser | None
-    outcome: str  # "ok", "wrong", "locked" (just now or still), "inactive"
-    just_locked: bool = False
+    outcome: str
+    wait: timedelta = timedelta(0)
 
 
 def find_user(session: Session, email: str) -> StaffUser | None:
@@ -62,30 +87,102 @@ def find_user(session: Session, email: str) -> StaffUser | None:
     return session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
 
 
-def is_locked(user: StaffUser, now: datetime) -> bool:
-    """Tell whether the account is locked at this moment."""
-    return user.locked_until is not None and aware(user.locked_until) > now
+def delay_after(attempts: int) -> timedelta:
+    """How long the next attempt waits after this many attempts (none for the first few)."""
+    if attempts < FREE_ATTEMPTS:
+        return timedelta(0)
+    return min(timedelta(seconds=2 ** (attempts - FREE_ATTEMPTS)), MAX_DELAY)
 
 
-def attempt_sign_in(session: Session, email: str, password: str, now: datetime) -> SignIn:
-    """Check a password; count failures and lock the account after MAX_FAILED_LOGINS."""
+def _hmac(secret: str, *parts: str) -> str:
+    message = "\x1f".join(parts).encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def account_key(secret: str, email: str) -> str:
+    """The key under which the delays of a typed e-mail address are kept (not the address)."""
+    return _hmac(secret, "signin-account", normalise_email(email))
+
+
+def _delay_key(secret: str, email: str, network: str) -> str:
+    return _hmac(secret, "signin", normalise_email(email), network)
+
+
+def reserve_attempt(session: Session, secret: str, email: str, network: str) -> timedelta | None:
+    """Count a sign-in attempt for this address from this network and commit it; or, when
+    the attempt must wait, return how long (nothing is counted then).
+
+    The count is committed before the slow hash check, with the row locked while it is
+    read and raised: attempts sent at the same moment each get their own number, so fifteen
+    parallel guesses cannot share one count.
+    """
+    key = _delay_key(secret, email, network)
+    # A signed-in browser's request has read its session already: end that transaction (and
+    # keep its touch), so that this one starts with the write lock.
+    session.commit()
+    begin_write(session)
+    if session.get_bind().dialect.name == "postgresql":
+        # FOR UPDATE locks nothing that does not exist yet: create the row first, once.
+        now = utcnow()
+        session.execute(
+            pg_insert(SigninDelay)
+            .values(
+                key=key,
+                account_key=account_key(secret, email),
+                attempts=0,
+                not_before=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+    row = session.scalar(select(SigninDelay).where(SigninDelay.key == key).with_for_update())
+    # The time once the lock is held: a moment taken before waiting for it would be older
+    # than the last attempt's, and look like a wait that is not there.
+    now = utcnow()
+    if row is None:  # SQLite: BEGIN IMMEDIATE already holds the write lock
+        row = SigninDelay(key=key, account_key=account_key(secret, email), attempts=0)
+        session.add(row)
+    elif aware(row.not_before) > now:
+        wait = aware(row.not_before) - now
+        session.rollback()  # nothing counted: a refused attempt does not lengthen the wait
+        return wait
+    row.attempts += 1
+    row.not_before = now + delay_after(row.attempts)
+    row.updated_at = now
+    session.commit()
+    return None
+
+
+def clear_delays(session: Session, secret: str, email: str) -> None:
+    """Forget the attempts of an address on every network (a good password, an admin)."""
+    session.execute(
+        delete(SigninDelay).where(SigninDelay.account_key == account_key(secret, email))
+    )
+
+
+def delayed_accounts(now: datetime) -> Select[str]:
+    """Select the account keys whose next sign-in attempt must wait, on some network."""
+    return select(SigninDelay.account_key).where(SigninDelay.not_before > now).distinct()
+
+
+def attempt_sign_in(
+    session: Session, email: str, password: str, now: datetime, wait: timedelta | None = None
+) -> SignIn:
+    """Check a password once an attempt was reserved; `wait`: it was not, answer so.
+
+    Every path verifies one argon2 hash and answers "wrong" alike for an unknown address, a
+    wrong password and an inactive account, so neither the answer nor its time tells them
+    apart. A good password signs in; the caller then clears the delays.
+    """
     user = find_user(session, email)
+    if wait is not None:
+        _verify(_DUMMY_HASH, password)
+        return SignIn(None, "wait", wait)
     if user is None:
         _verify(_DUMMY_HASH, password)
         return SignIn(None, "wrong")
-    if is_locked(user, now):
-        return SignIn(user, "locked")
-    if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCK_DURATION
-            user.failed_logins = 0
-            return SignIn(user, "locked", just_locked=True)
+    if not _verify(user.password_hash, password) or not user.active:
         return SignIn(user, "wrong")
-    if not user.active:
-        return SignIn(user, "inactive")
-    user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = now
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

@@ -14,7 +14,7 @@ from ..db import get_session
 from ..models import Werkplaats
 from .admin_forms import check_account
 from .audit import record
-from .auth import find_user, hash_password
+from .auth import clear_delays, find_user, hash_password
 from .models import StaffUser
 
 DEMO_EMAIL = "demo-beheerder@digitale-scan.test"
@@ -88,6 +88,7 @@ def demo_account_command() -> None:
         user = StaffUser(email=DEMO_EMAIL, name="Demo-beheerder", role="admin", password_hash="")
         session.add(user)
     user.password_hash = hash_password(password)
-    user.active, user.failed_logins, user.locked_until = True, 0, None
+    user.active = True
+    clear_delays(session, current_app.config["SECRET_KEY"], DEMO_EMAIL)
     session.commit()
     click.echo(f"Inloggen als medewerker: e-mail {DEMO_EMAIL}, wachtwoord {password}")

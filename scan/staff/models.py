@@ -31,9 +31,6 @@ class StaffUser(Base):
         ForeignKey("werkplaatsen.id", ondelete="RESTRICT"), index=True
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    #: Wrong passwords since the last good one; reaching the limit locks the account.
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -59,6 +56,26 @@ class StaffSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     user: Mapped[StaffUser] = relationship(lazy="joined")
+
+
+class SigninDelay(Base):
+    """Sign-in attempts for one typed e-mail address from one client network, and the moment
+    the next one may be tried: the delay grows with every attempt after the first few.
+
+    Keyed by HMACs, so neither the typed address nor the network is stored; whether the
+    address belongs to an account makes no difference (no enumeration).
+    """
+
+    __tablename__ = "signin_delays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: HMAC of the typed e-mail address and the client network together.
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: HMAC of the typed e-mail address alone, so an admin can lift every delay of an account.
+    account_key: Mapped[str] = mapped_column(String(64), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class LeadNote(Base):
@@ -92,4 +109,8 @@ class AuditEvent(Base):
     werkplaats_id: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
-    __table_args__ = (Index("ix_audit_events_lead", "lead_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_lead", "lead_id"),
+        # Ids only ever go up, on SQLite too (0009): the log's order and gaps stay visible.
+        {"sqlite_autoincrement": True},
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,7 +13,14 @@ from ..models import Werkplaats, utcnow
 from ..werkplaatsen import all_werkplaatsen
 from .admin_forms import check_account, check_werkplaats
 from .audit import ACTION_LABELS, recent_events, record
-from .auth import count_admins, end_all_sessions, hash_password, is_locked
+from .auth import (
+    account_key,
+    clear_delays,
+    count_admins,
+    delayed_accounts,
+    end_all_sessions,
+    hash_password,
+)
 from .models import StaffUser
 from .web import admin_required, init_blueprint, signed_in_user
 
@@ -90,14 +97,16 @@ def _werkplaats_form(werkplaats: Werkplaats | None) -> dict[str, str]:
 @bp.get("/accounts")
 @admin_required
 def users():
-    """List the staff accounts with their werkplaats and whether they are locked."""
-    rows = get_session().scalars(select(StaffUser).order_by(StaffUser.email)).all()
-    now = utcnow()
+    """List the staff accounts with their werkplaats and whether sign-in must wait."""
+    session = get_session()
+    rows = session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
+    secret = current_app.config["SECRET_KEY"]
+    waiting = set(session.scalars(delayed_accounts(utcnow())))
     saved_id = request.args.get("opgeslagen", type=int)
     return render_template(
         "staff/admin_users.html",
         users=rows,
-        locked={u.id for u in rows if is_locked(u, now)},
+        locked={u.id for u in rows if account_key(secret, u.email) in waiting},
         saved=next((u.email for u in rows if u.id == saved_id), None),
     )
 
@@ -175,13 +184,12 @@ def _user_form(user: StaffUser | None) -> dict[str, str]:
 @bp.post("/accounts/<int:user_id>/deblokkeren")
 @admin_required
 def unlock(user_id: int):
-    """Lift the lock after too many wrong passwords."""
+    """Lift the sign-in delay of an account on every network (after a call to the owner)."""
     session = get_session()
     target = session.get(StaffUser, user_id)
     if target is None:
         abort(404)
-    target.locked_until = None
-    target.failed_logins = 0
+    clear_delays(session, current_app.config["SECRET_KEY"], target.email)
     record(session, signed_in_user(), "user.unlock", account=target.email)
     session.commit()
     return redirect(url_for(".users"), code=303)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
-from werkzeug.exceptions import TooManyRequests
 
-from ..db import get_session
+from ..db import begin_write, get_session
+from ..errors import wait_nl
 from ..models import utcnow
+from ..web import client_network, limit_rate
 from .audit import record
-from .auth import attempt_sign_in, csrf_token, end_session, start_session
+from .auth import (
+    attempt_sign_in,
+    clear_delays,
+    csrf_token,
+    end_session,
+    reserve_attempt,
+    start_session,
+)
 from .web import (
     SIGNIN_COOKIE,
     clear_cookie,
@@ -24,9 +33,9 @@ bp = Blueprint("auth", __name__, url_prefix="/medewerkers")
 init_blueprint(bp)
 
 WRONG = "Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer het opnieuw."
-LOCKED = (
-    "Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. Probeer het over "
-    "een kwartier opnieuw, of vraag een beheerder om het te deblokkeren."
+WAIT = (
+    "Er is kort na elkaar te vaak geprobeerd in te loggen met dit e-mailadres. Probeer het "
+    "over {wait} opnieuw. Wachtwoord vergeten? Vraag een beheerder om een nieuw wachtwoord."
 )
 
 
@@ -45,12 +54,20 @@ def sign_in():
     email = request.form.get("email", "")[:254]
     error = None
     status = 200
+    headers: dict[str, str] = {}
     if request.method == "POST":
-        if _over_the_limit():
-            raise TooManyRequests
+        limit_rate("signin")  # all accounts from one network: a flood stops here
         session = get_session()
-        outcome = attempt_sign_in(session, email, request.form.get("password", ""), utcnow())
+        secret = current_app.config["SECRET_KEY"]
+        network = client_network(request.remote_addr)
+        wait = reserve_attempt(session, secret, email, network)
+        # What follows may write (the audit event, the session): take the write lock first,
+        # or SQLite refuses a read transaction that turns into a write after another one.
+        begin_write(session)
+        password = request.form.get("password", "")
+        outcome = attempt_sign_in(session, email, password, utcnow(), wait)
         if outcome.outcome == "ok" and outcome.user is not None:
+            clear_delays(session, secret, email)
             if g.get("staff_key"):
                 end_session(session, g.staff_key)  # a fresh session, never a reused one
             key = start_session(session, outcome.user, utcnow())
@@ -60,12 +77,15 @@ def sign_in():
             set_cookie(response, session_cookie_name(), key)
             clear_cookie(response, SIGNIN_COOKIE)
             return response
-        if outcome.just_locked:
-            record(session, outcome.user, "auth.locked")
-        record(session, None, "auth.failed", actor_email=email.strip().lower()[:254])
-        session.commit()
-        error = LOCKED if outcome.outcome == "locked" else WRONG
-        status = 422
+        if outcome.outcome == "wait":
+            seconds = max(1, math.ceil(outcome.wait.total_seconds()))
+            error, status = WAIT.format(wait=wait_nl(seconds)), 429
+            headers["Retry-After"] = str(seconds)
+        else:
+            # Only an existing account is named: what was typed may be a password.
+            record(session, outcome.user, "auth.failed")
+            session.commit()
+            error, status = WRONG, 422
     # The sign-in form's CSRF token is bound to a random cookie of its own.
     signin_key = request.cookies.get(SIGNIN_COOKIE) or secrets.token_urlsafe(24)
     response = current_app.make_response(
@@ -79,6 +99,7 @@ def sign_in():
                 signin_token=csrf_token(current_app.config["SECRET_KEY"], signin_key),
             ),
             status,
+            headers,
         )
     )
     set_cookie(response, SIGNIN_COOKIE, signin_key, max_age=3600)
@@ -94,26 +115,3 @@ def sign_out():
     response = redirect(url_for(".sign_in", uitgelogd="1"), code=303)
     clear_cookie(response, session_cookie_name())
     return response
-
-
-def init_rate_limit(app) -> None:
-    """Limit sign-in attempts per client address, with counters in the configured storage.
-
-    The `limits` library (the engine under Flask-Limiter) is used directly, so only the
-    sign-in post pays for the check, not every request of the app.
-    """
-    from limits import parse_many, storage, strategies
-
-    counters = storage.storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
-    app.extensions["scan.signin_limit"] = (
-        strategies.MovingWindowRateLimiter(counters),
-        parse_many(app.config["SIGNIN_RATE_LIMIT"]),
-    )
-
-
-def _over_the_limit() -> bool:
-    """Count this sign-in attempt; tell whether the client address is over a limit."""
-    limiter, limits = current_app.extensions["scan.signin_limit"]
-    # The address is only a key in the (memory or Redis) counters, never stored in the database.
-    address = request.remote_addr or "unknown"
-    return not all([limiter.hit(limit, "signin", address) for limit in limits])

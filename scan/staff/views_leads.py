@@ -19,7 +19,7 @@ from ..loading import current_bank, current_catalogue
 from ..models import Lead, Werkplaats
 from ..records.results import present_result
 from ..werkplaatsen import all_werkplaatsen
-from .audit import recent_events, record
+from .audit import SEARCH_USED, recent_events, record
 from .export import to_csv, to_xlsx
 from .inbox import NATIONAL, PAGE_SIZE, filtered, lead_for, page_of, parse_filters, visible_leads
 from .models import LeadNote, StaffUser
@@ -97,7 +97,9 @@ def export(kind: str):
         werkplaats_id=user.werkplaats_id,
         format=kind,
         rows=count,
-        filters=filters.query_args(pagina=""),
+        # Which filters, not what was searched for: the search is often a name, and the log
+        # is kept longer than the leads it is about.
+        filters=filters.query_args(pagina="", q=SEARCH_USED if filters.q else ""),
     )
     session.commit()
     filename = f"aanvragen.{kind}"

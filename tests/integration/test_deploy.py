@@ -17,7 +17,6 @@ import pytest
 from scan.config import PROJECT_ROOT
 from scan.content import load_bank
 from scan.records.scans import step_ids
-from tests.conftest import PRIVACY_CONTROLLER
 from tests.journey import step_formdata
 
 BANK = load_bank(PROJECT_ROOT / "vragen")
@@ -48,10 +47,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def production_server(tmp_path):
+def production_server(tmp_path, production_settings):
     env = {k: v for k, v in os.environ.items() if k not in ("SCAN_ENV", "CONTENT_DIR")}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'productie.db'}", SECRET_KEY="p" * 48)
-    env.update(PRIVACY_CONTROLLER)
+    env.update(production_settings, DATABASE_URL=f"sqlite:///{tmp_path / 'productie.db'}")
     init = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "scan", "init"],
         env=env,
@@ -129,4 +127,4 @@ def test_production_refuses_to_start_without_a_secret(tmp_path):
         timeout=60,
     )
     assert done.returncode != 0
-    assert "SECRET_KEY must be set" in done.stderr
+    assert "SECRET_KEY is (or holds) the development key" in done.stderr

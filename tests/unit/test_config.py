@@ -13,7 +13,10 @@ from scan.config import (
     from_environment,
     normalise_database_url,
 )
-from tests.conftest import PRIVACY_CONTROLLER
+from tests.conftest import PRIVACY_CONTROLLER, PRODUCTION_SECRET
+
+#: Only its scheme is checked here; nothing connects.
+REDIS = "redis://127.0.0.1:6379/0"
 
 
 def test_defaults_are_not_the_testing_ones():
@@ -35,21 +38,45 @@ def test_production_refuses_a_short_secret():
 
 
 CONTROLLER = PRIVACY_CONTROLLER
+PRODUCTION = {
+    **defaults("/tmp/x"),
+    "SECRET_KEY": PRODUCTION_SECRET,
+    "RATELIMIT_STORAGE_URI": REDIS,
+    **CONTROLLER,
+}
 
 
 def test_production_accepts_a_real_secret_and_a_named_controller():
-    check({**defaults("/tmp/x"), "SECRET_KEY": "k" * 40, **CONTROLLER})
+    check(
+        {
+            **defaults("/tmp/x"),
+            "SECRET_KEY": PRODUCTION_SECRET,
+            "RATELIMIT_STORAGE_URI": REDIS,
+            **CONTROLLER,
+        }
+    )
 
 
 @pytest.mark.parametrize("missing", list(CONTROLLER))
 def test_production_refuses_to_start_without_the_controller(missing):
-    settings = {**defaults("/tmp/x"), "SECRET_KEY": "k" * 40, **CONTROLLER, missing: " "}
+    settings = {
+        **defaults("/tmp/x"),
+        "SECRET_KEY": PRODUCTION_SECRET,
+        "RATELIMIT_STORAGE_URI": REDIS,
+        **CONTROLLER,
+        missing: " ",
+    }
     with pytest.raises(ConfigError, match=missing):
         check(settings)
 
 
 def test_production_refuses_a_privacy_email_that_is_no_address():
-    settings = {**defaults("/tmp/x"), "SECRET_KEY": "k" * 40, **CONTROLLER}
+    settings = {
+        **defaults("/tmp/x"),
+        "SECRET_KEY": PRODUCTION_SECRET,
+        "RATELIMIT_STORAGE_URI": REDIS,
+        **CONTROLLER,
+    }
     with pytest.raises(ConfigError, match="PRIVACY_EMAIL"):
         check({**settings, "PRIVACY_EMAIL": "privacy"})
 

@@ -16,7 +16,9 @@ from scan.domain.postcode import POSTCODE_PATTERN, PostcodeError, parse_pc4
 
 #: Characters that sit on the edges of the rules: digits, letters, the separators the fields
 #: allow, spaces of several kinds, control characters, a line feed, a BOM, non-ASCII letters.
-EDGES = "0123456789aAbzZsSdD@.+-() \t\n\r\x00\x1f\x7f\x85\u00a0\u2003\u3000\ufeffßéＡ１😀"
+EDGES = (
+    "0123456789aAbzZsSdD@.+-() \t\n\r\x00\x1f\x7f\x85\u00a0\u2003\u3000\ufeff\u202e\u2067ßéＡ１😀"
+)
 
 
 def texts(pattern: str) -> st.SearchStrategy[str]:
