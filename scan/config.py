@@ -179,7 +179,12 @@ def check(config: dict[str, Any]) -> None:
         raise ConfigError(f"SCAN_ENV must be one of {', '.join(ENVIRONMENTS)}, got {env!r}")
     if config["MAIL_SECURITY"] not in ("none", "starttls", "ssl"):
         raise ConfigError("MAIL_SECURITY must be none, starttls or ssl")
-    for name in ("LEAD_RETENTION_DAYS", "SCAN_RETENTION_DAYS", "DRAFT_RETENTION_DAYS"):
+    for name in (
+        "LEAD_RETENTION_DAYS",
+        "SCAN_RETENTION_DAYS",
+        "DRAFT_RETENTION_DAYS",
+        "AUDIT_RETENTION_DAYS",
+    ):
         if config[name] < 1:
             raise ConfigError(f"{name} must be at least 1 day")
     try:

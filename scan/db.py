@@ -53,8 +53,10 @@ def make_engine(url: str, timeout: float = 10) -> Engine:
     `timeout` bounds how long a request waits for a locked database or a slow connection;
     after it the request fails with OperationalError and the ondernemer sees a 503 page.
     """
+    # hide_parameters: an error's text never carries the values of a statement (a scan
+    # token, an e-mail address) into a log line.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": timeout})
+        engine = create_engine(url, connect_args={"timeout": timeout}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -64,6 +66,7 @@ def make_engine(url: str, timeout: float = 10) -> Engine:
     # and SQLAlchemy then replaces the pool's connections (docs/decisions.md).
     return create_engine(
         url,
+        hide_parameters=True,
         pool_size=5,
         max_overflow=10,
         connect_args={

@@ -47,6 +47,11 @@ MESSAGES = {
 
 #: The staff area's own words where they differ: a medewerker follows links to leads.
 STAFF_MESSAGES = {
+    403: (
+        "Je account hoort niet bij een werkplaats",
+        "Daarom zie je hier niets. Vraag een beheerder om je account aan je werkplaats te "
+        "koppelen.",
+    ),
     404: (
         "Deze pagina bestaat niet",
         "Deze aanvraag of pagina bestaat niet (meer), of hoort bij een andere werkplaats.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 
@@ -16,12 +17,27 @@ root = logging.getLogger("scan")
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
+#: A scan token (secrets.token_urlsafe(32): 43 URL-safe characters) standing on its own.
+TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+
+
+class RedactingFormatter(logging.Formatter):
+    """Format as usual, then blank out anything shaped like a scan token.
+
+    The request line names routes, not paths, but an exception's text or traceback may
+    quote a value it was handed; a token in a log would open that scan to anyone reading it.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        return TOKEN.sub("<token>", super().format(record))
+
+
 class StderrHandler(logging.StreamHandler):
     """Write to whatever sys.stderr is at the moment of logging (servers and tests swap it)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setFormatter(logging.Formatter(FORMAT))
+        self.setFormatter(RedactingFormatter(FORMAT))
 
     @property
     def stream(self):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from .models import Lead, OutboxMail, Scan
 from .staff.audit import remove_typed_text
 from .staff.auth import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT
-from .staff.models import AuditEvent, StaffSession
+from .staff.models import AuditEvent, SigninDelay, StaffSession
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,15 @@ class Purged:
     mails: int
     audit_events: int
     sessions: int
+    signin_delays: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.leads} lead(s) with their scans, {self.scans} completed scan(s) without a "
             f"lead, {self.drafts} unfinished draft(s), {self.mails} sent mail(s), "
             f"{self.audit_events} audit event(s) past the log's period, "
-            f"{self.sessions} expired staff session(s)"
+            f"{self.sessions} expired staff session(s), "
+            f"{self.signin_delays} sign-in count(s) older than a day"
         )
 
 
@@ -74,6 +76,10 @@ def purge(session: Session, retention: Retention, now: datetime, dry_run: bool =
         StaffSession.last_seen_at < now - IDLE_TIMEOUT
     )
 
+    # Sign-in counts whose wait is over and that saw no attempt for a day: the next attempt
+    # starts afresh anyway after MAX_DELAY; a day keeps a slow guesser's count.
+    old_delays = (SigninDelay.not_before < now) & (SigninDelay.updated_at < now - timedelta(days=1))
+
     def count(model, condition) -> int:
         return session.scalar(select(func.count()).select_from(model).where(condition)) or 0
 
@@ -84,6 +90,7 @@ def purge(session: Session, retention: Retention, now: datetime, dry_run: bool =
         mails=count(OutboxMail, old_mail),
         audit_events=count(AuditEvent, old_events),
         sessions=count(StaffSession, expired),
+        signin_delays=count(SigninDelay, old_delays),
     )
     if not dry_run:
         session.execute(delete(OutboxMail).where(old_mail))
@@ -95,4 +102,5 @@ def purge(session: Session, retention: Retention, now: datetime, dry_run: bool =
         session.execute(delete(Scan).where(old_drafts))
         session.execute(delete(AuditEvent).where(old_events))
         session.execute(delete(StaffSession).where(expired))
+        session.execute(delete(SigninDelay).where(old_delays))
     return counts

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from scan.content import Bank
+from scan.db import database
 from scan.records.scans import PROFILE_STEP, step_ids
 from tests.strategies import answers_for, asked, best_answer, lowest_answer, valid_profile
 
@@ -40,3 +43,20 @@ def api_scan(client, bank: Bank, postcode: str = "8911 AB") -> str:
     response = client.post("/api/v1/scans", json=body)
     assert response.status_code == 201
     return response.get_json()["token"]
+
+
+#: Contact details as an ondernemer types them in the contact form.
+CONTACT = {
+    "name": "Fatima de Vries",
+    "company": "Bakkerij De Korenschoof",
+    "email": "fatima@korenschoof.test",
+    "phone": "06 12345678",
+    "kvk": "1234 5678",
+    "message": "Hoe krijg ik online bestellen voor elkaar?",
+}
+
+
+def count(app, model) -> int:
+    """Count the stored rows of a model."""
+    with database(app).sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))

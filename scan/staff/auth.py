@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
@@ -23,8 +23,9 @@ from .models import SigninDelay, StaffSession, StaffUser
 HASHER = PasswordHasher()
 #: Attempts per typed address and client network before each next one must wait; the wait
 #: doubles with every further attempt (1 s, 2 s, 4 s ...) up to MAX_DELAY. A person who
-#: mistypes gets five tries at once; a guesser gets about 100 an hour per network, and nobody
-#: elsewhere can lock the account's owner out (their network has its own count).
+#: mistypes gets five tries at once; a guesser gets four an hour per network once the wait
+#: reaches its cap (about 100 a day), and nobody elsewhere can lock the account's owner out
+#: (their network has its own count).
 FREE_ATTEMPTS = 5
 MAX_DELAY = timedelta(minutes=15)
 #: A session ends after this long without a request, and in any case after a working day.
@@ -260,12 +261,10 @@ def csrf_valid(secret: str, bound_to: str, token: str | None) -> bool:
 
 
 def count_admins(session: Session) -> int:
-    """Count active admin accounts (the last one may not be removed)."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(StaffUser)
-            .where(StaffUser.role == "admin", StaffUser.active.is_(True))
-        )
-        or 0
-    )
+    """Count active admin accounts, locking them until the transaction ends.
+
+    The last admin may not be demoted; two admins demoting each other at once would each
+    count two without the lock (PostgreSQL re-reads locked rows once the other commits).
+    """
+    admins = select(StaffUser.id).where(StaffUser.role == "admin", StaffUser.active.is_(True))
+    return len(session.scalars(admins.with_for_update()).all())

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
 
 from ..content import THEME_IDS
@@ -23,9 +23,11 @@ PARTNER = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 def visible_leads(user: StaffUser) -> Select[Lead]:
     """Select the leads this user may see: their werkplaats's, or all for an admin."""
     query = select(Lead)
-    if not user.is_admin:
-        query = query.where(Lead.werkplaats_id == user.werkplaats_id)
-    return query
+    if user.is_admin:
+        return query
+    if user.werkplaats_id is None:  # never "IS NULL": that is the national queue
+        return query.where(false())
+    return query.where(Lead.werkplaats_id == user.werkplaats_id)
 
 
 def lead_for(session: Session, user: StaffUser, lead_id: int) -> Lead | None:

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..db import get_session
+from ..db import begin_write, get_session
 from ..models import Werkplaats, utcnow
 from ..werkplaatsen import all_werkplaatsen
 from .admin_forms import check_account, check_werkplaats
@@ -117,6 +117,11 @@ def users():
 def user(user_id: int | None = None):
     """Add an account, or change one (role, werkplaats, password, active)."""
     session = get_session()
+    if request.method == "POST":
+        # One admin change at a time: end the read of the session check, then write-lock
+        # (SQLite) before anything is read; PostgreSQL locks the admins in count_admins.
+        session.commit()
+        begin_write(session)
     existing = session.get(StaffUser, user_id) if user_id else None
     if user_id and existing is None:
         abort(404)

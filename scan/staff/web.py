@@ -123,8 +123,13 @@ def login_required(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if current_user() is None:
+        user = current_user()
+        if user is None:
             return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+        if not user.is_admin and user.werkplaats_id is None:
+            # Fail closed: "werkplaats is None" would otherwise read as the national queue in
+            # a filter, or as the whole network in the figures.
+            abort(403)
         return view(*args, **kwargs)
 
     return wrapped

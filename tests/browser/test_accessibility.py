@@ -15,7 +15,8 @@ import pytest
 
 from scan.db import database
 from scan.models import utcnow
-from scan.staff.models import StaffUser
+from scan.staff.auth import account_key
+from scan.staff.models import SigninDelay
 from tests.browser import test_staff as staff
 from tests.staff import make_lead, make_user
 
@@ -396,10 +397,19 @@ def test_staff_pages_of_a_medewerker(open_browsing, live_server, journey, axe_vi
 def test_staff_pages_of_an_admin(open_browsing, live_server, journey, axe_violations):
     app = live_server.app
     _, email = make_user(app, "admin")
-    locked_id, _ = make_user(app, "medewerker", "utrecht")
+    waiting_id, waiting = make_user(app, "medewerker", "utrecht")
     with database(app).sessions() as session:
-        locked = session.get(StaffUser, locked_id)
-        locked.failed_logins, locked.locked_until = 10, utcnow() + timedelta(minutes=15)
+        # Sign-in for this account must wait, as after a dozen wrong passwords from somewhere.
+        key = account_key(app.config["SECRET_KEY"], waiting)
+        session.add(
+            SigninDelay(
+                key=key,
+                account_key=key,
+                attempts=12,
+                not_before=utcnow() + timedelta(minutes=15),
+                updated_at=utcnow(),
+            )
+        )
         session.commit()
     leads = seed_inbox(app)
     browsing = open_browsing(staff=True)
@@ -429,9 +439,9 @@ def test_staff_pages_of_an_admin(open_browsing, live_server, journey, axe_violat
         reports.append(axe_violations(page, "werkplaats edit with errors"))
 
         staff_page(page, f"{beheer}/accounts")
-        assert page.get_by_text("Geblokkeerd tot").is_visible()
-        reports.append(axe_violations(page, "accounts with a locked account"))
-        staff_page(page, f"{beheer}/accounts/{locked_id}")
+        assert page.get_by_text("Inloggen moet even wachten").is_visible()
+        reports.append(axe_violations(page, "accounts with one whose sign-in waits"))
+        staff_page(page, f"{beheer}/accounts/{waiting_id}")
         reports.append(axe_violations(page, "account edit"))
         staff_page(page, f"{beheer}/accounts/nieuw")
         assert journey.submit(page, "Bewaar").status == 422

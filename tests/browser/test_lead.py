@@ -128,7 +128,10 @@ def assert_confirmation(page, journey, token: str) -> None:
     heading = page.get_by_role("heading", level=1)
     assert heading.inner_text() == "Je vraag is verstuurd"
     assert page.get_by_role("heading", name="Wat gebeurt er nu?").is_visible()
-    assert f"Bedankt, {CONTACT['name']}." in page.get_by_role("main").inner_text()
+    main = page.get_by_role("main").inner_text()
+    assert "Bedankt." in main
+    # Contact details are never shown again: anyone with the result link could read them.
+    assert all(CONTACT[field] not in main for field in ("name", "email", "phone"))
 
 
 # --- the tests --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from scan.db import database, upgrade_to_head
 from scan.models import Lead, OutboxMail, Scan, utcnow
 from scan.staff.audit import recent_events
 from scan.staff.auth import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT
-from scan.staff.models import AuditEvent, LeadNote, StaffSession
+from scan.staff.models import AuditEvent, LeadNote, SigninDelay, StaffSession
 from scan.werkplaatsen import seed_werkplaatsen
 from tests.conftest import migrate
 from tests.staff import make_lead, make_user, post_form, signed_in_client
@@ -238,3 +238,28 @@ def test_migration_0009_keeps_every_row_scrubs_old_text_and_starts_past_erased_l
         for model, rows in ((Lead, 2), (Scan, 2), (LeadNote, 1), (OutboxMail, 1)):
             assert session.scalar(select(func.count()).select_from(model)) == rows, model
     upgrade_to_head(app)
+
+
+def test_purge_forgets_sign_in_counts_a_day_after_the_last_attempt(app):
+    """The counts are keyed by HMACs, but they are about people: kept no longer than useful."""
+    now = utcnow()
+    with database(app).sessions() as session:
+        for key, last, wait in (
+            ("old", timedelta(days=2), -timedelta(minutes=1)),
+            ("waiting", timedelta(days=2), timedelta(minutes=5)),  # a wait still running
+            ("recent", timedelta(hours=1), -timedelta(minutes=1)),
+        ):
+            session.add(
+                SigninDelay(
+                    key=key,
+                    account_key=key,
+                    attempts=6,
+                    not_before=now + wait,
+                    updated_at=now - last,
+                )
+            )
+        session.commit()
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert "1 sign-in count(s) older than a day" in result.output, result.output
+    with database(app).sessions() as session:
+        assert sorted(session.scalars(select(SigninDelay.key))) == ["recent", "waiting"]

@@ -277,3 +277,39 @@ def test_contact_form_with_nul_is_refused_not_stored(client, bank):
         data={"name": "A\x00B", "company": "C", "email": "a@b.nl", "consent": "ja"},
     )
     assert response.status_code == 400
+
+
+#: A NUL, an ESC (C0), a C1 control (CSI, U+009B, UTF-8 C2 9B) and a right-to-left override,
+#: percent-encoded as they arrive in a URL.
+PATH_CONTROLS = {"nul": "%00", "esc": "%1B", "c1": "%C2%9B", "bidi": "%E2%80%AE"}
+#: Where they may turn up: a scan's pages, the API, the staff area, and paths nothing routes.
+HOSTILE_PATHS = [
+    ("get", "/scan/abc{c}def/profiel"),
+    ("post", "/scan/abc{c}def/contact"),
+    ("get", "/embed/scan/abc{c}def/profiel"),
+    ("get", "/medewerkers/aanvragen/1{c}"),
+    ("get", "/bestaat{c}niet"),
+    ("get", "/api/v1/scans/abc{c}def"),
+    ("delete", "/api/v1/scans/abc{c}def"),
+    ("post", "/api/v1/scans/abc{c}def/lead"),
+    ("get", "/api/v1/bestaat{c}niet"),
+]
+
+
+@pytest.mark.parametrize("character", list(PATH_CONTROLS.values()), ids=list(PATH_CONTROLS))
+@pytest.mark.parametrize(("method", "path"), HOSTILE_PATHS, ids=[p for _, p in HOSTILE_PATHS])
+def test_control_characters_in_the_url_path_are_refused_with_a_dutch_400(
+    client, method, path, character
+):
+    url = path.format(c=character)
+    kwargs = {"json": {"name": "A"}} if url.startswith("/api/") and method == "post" else {}
+    response = getattr(client, method)(url, **kwargs)
+    assert response.status_code == 400, (url, response.status_code)
+    if url.startswith("/api/"):
+        assert response.is_json
+        errors = response.get_json()["errors"]
+        assert errors and "onzichtbaar teken" in " ".join(errors.values())
+    else:
+        html = response.get_data(as_text=True)
+        assert "Er staat een onzichtbaar teken in je invoer" in html
+        assert 'lang="nl"' in html

@@ -6,12 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from scan.db import Base, database
 from scan.domain.contact import CONSENT_VERSION
 from scan.models import Lead, OutboxMail, Scan, utcnow
-from tests.journey import api_scan, complete_scan
+from tests.journey import CONTACT, api_scan, complete_scan, count
 from tests.mailserver import free_port, start_smtp
 from tests.openapi import assert_matches
 from tests.strategies import answers_for, lowest_answer, valid_profile
@@ -30,21 +30,6 @@ def smtp():
 def mail_app(make_app, smtp):
     port, _ = smtp
     return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_NATIONAL_INBOX=NATIONAL_INBOX)
-
-
-CONTACT = {
-    "name": "Fatima de Vries",
-    "company": "Bakkerij De Korenschoof",
-    "email": "fatima@korenschoof.test",
-    "phone": "06 12345678",
-    "kvk": "1234 5678",
-    "message": "Hoe krijg ik online bestellen voor elkaar?",
-}
-
-
-def count(app, model) -> int:
-    with database(app).sessions() as session:
-        return session.scalar(select(func.count()).select_from(model))
 
 
 def the_lead(app) -> Lead:
@@ -477,3 +462,24 @@ def test_a_postcode_change_waits_for_a_lead_being_stored_and_then_sees_it(app, c
     with db.sessions() as session:
         stored = session.scalar(select(Scan).where(Scan.token == token))
         assert stored.werkplaats_id == stored.lead.werkplaats_id == "utrecht"
+
+
+def test_the_sent_page_never_shows_the_contact_details_again(client, bank):
+    """Anyone with a scan's token (an API partner that made it, a forwarded link) could read
+    the details on the "verstuurd" page; it now says who received the request, and when."""
+    token = api_scan(client, bank)
+    lead = {
+        "name": "Priya Ramdin",
+        "company": "Kapsalon Priya",
+        "email": "priya@kapsalonpriya.nl",
+        "phone": "06 98765432",
+        "kvk": "87654321",
+        "message": "Graag hulp met online afspraken.",
+        "consent": True,
+    }
+    assert client.post(f"/api/v1/scans/{token}/lead", json=lead).status_code == 201
+    page = client.get(f"/scan/{token}/contact/verstuurd")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "heeft je vraag ontvangen op" in html
+    for field in ("name", "company", "email", "phone", "kvk", "message"):
+        assert lead[field] not in html, field

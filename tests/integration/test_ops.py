@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from scan.db import database, get_session
 from tests.journey import start_scan
 
 
@@ -83,3 +88,41 @@ def test_unknown_addresses_and_static_files_are_logged_and_get_the_headers(clien
     for response in (missing, asset):
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_unhandled_error_on_a_token_route_logs_neither_token_nor_values(make_app, capsys):
+    """Finding 7 of issue 16: the error log quoted the SQL parameters, the scan token among
+    them. The engine hides parameters; the log blanks anything shaped like a token (the
+    database's own message may quote a value, as PostgreSQL's "invalid input syntax" does)."""
+    app = make_app(PROPAGATE_EXCEPTIONS=False)  # answer 500 as production does
+
+    @app.get("/scan/<token>/kapot")
+    def broken(token: str):
+        # A bug whose error quotes the token it was handed, as exceptions often do.
+        get_session().execute(text("SELECT :token"), {"token": token})
+        raise LookupError(f"geen resultaat voor {token}")
+
+    client = app.test_client()
+    token = start_scan(client)
+    capsys.readouterr()
+    assert client.get(f"/scan/{token}/kapot").status_code == 500
+    logged = capsys.readouterr().err
+    assert "unhandled" in logged and "Traceback" in logged
+    assert token not in logged
+
+
+def test_database_errors_never_carry_the_statement_values(app):
+    secret = "geheim@voorbeeld.nl"
+    with database(app).sessions() as session, pytest.raises(DBAPIError) as raised:
+        session.execute(text("SELECT :x FROM nergens"), {"x": secret})
+    assert secret not in str(raised.value)
+    assert "hidden" in str(raised.value)
+
+
+def test_the_log_formatter_blanks_tokens_in_any_message():
+    from scan.logs import RedactingFormatter
+    from scan.records.scans import new_token
+
+    token = new_token()
+    record = logging.LogRecord("scan", logging.ERROR, __file__, 1, "kapot: %s", (token,), None)
+    assert RedactingFormatter("%(message)s").format(record) == "kapot: <token>"

@@ -11,6 +11,7 @@ import io
 
 import pytest
 
+from scan.staff.auth import csrf_token
 from tests.staff import csrf_from, make_lead, make_user, signed_in_client
 
 # For each staff rule: (methods to try, form data for POST, who may use it)
@@ -148,3 +149,25 @@ def test_a_lead_out_of_reach_answers_a_staff_page_with_a_way_back(app, two_werkp
         assert 'href="/medewerkers/aanvragen">Naar de aanvragen</a>' in html
     public = client.get("/scan/nietbestaand/resultaat").get_data(as_text=True)
     assert "Naar de beginpagina van de scan" in public
+
+
+@pytest.mark.parametrize("rule", sorted(r for r, (_, kind) in ROUTES.items() if kind != "public"))
+def test_a_medewerker_without_a_werkplaats_sees_nothing(app, two_werkplaatsen, rule):
+    """Fail closed (issue 16): "werkplaats None" read as the national queue in the inbox
+    filter and as the whole network in the figures. Such an account reaches no staff page."""
+    _, mine, _, queue, other_user = two_werkplaatsen
+    client, _ = signed_in_client(app, "medewerker", None)
+    methods, _ = ROUTES[rule]
+    for lead in (mine, queue):
+        url = url_for_rule(rule, lead, other_user)
+        if methods == "POST":
+            # A valid form token of the session, made as the server makes it: no page of the
+            # staff area shows this account a form.
+            key = client.get_cookie("scan_staff", domain="scan.test", path="/medewerkers").value
+            token = csrf_token(app.config["SECRET_KEY"], key)
+            response = client.post(url, data={"csrf_token": token, "status": "intake"})
+        else:
+            response = client.get(url)
+        assert response.status_code in (403, 404), (url, response.status_code)
+        html = response.get_data(as_text=True)
+        assert "Wachtrij Kapsalon" not in html and "Eigen Bakkerij" not in html

@@ -5,15 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from scan.db import database
 from scan.models import Lead, Scan, Werkplaats, utcnow
-from scan.staff.models import AuditEvent, LeadNote
-from tests.staff import csrf_from, make_lead, post_form, signed_in_client
+from scan.staff.models import AuditEvent, LeadNote, StaffUser
+from tests.serving import serving
+from tests.staff import PASSWORD, csrf_from, make_lead, make_user, post_form, signed_in_client
 
 
 def audit_actions(app) -> list[tuple[str, int | None, dict]]:
@@ -297,3 +304,63 @@ def test_admin_manages_accounts_and_the_last_admin_stays(app):
     assert "account aangemaakt" in rows and "ingelogd" in rows
     assert "user.create" not in rows and "Digitale Werkplaats Fryslân" in rows
     assert csrf_from(log)
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one(make_app, monkeypatch):
+    """Each admin's count saw two admins and each demotion went through: none was left.
+
+    The count now locks the admin rows (PostgreSQL) or the change holds the write lock
+    from its start (SQLite). A pause after the count makes the race certain, not lucky.
+    """
+    import scan.staff.views_admin as views_admin
+
+    app = make_app(SERVER_NAME=None)
+    ids = {}
+    for name in ("anna", "bram"):
+        ids[name], _ = make_user(app, "admin", email=f"{name}@netwerk.test")
+    counted = views_admin.count_admins
+
+    def slow_count(session):
+        number = counted(session)
+        time.sleep(0.5)
+        return number
+
+    monkeypatch.setattr(views_admin, "count_admins", slow_count)
+    with serving(app) as netloc:
+        base = f"http://{netloc}/medewerkers"
+
+        def signed_in(email: str):
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+            with opener.open(f"{base}/inloggen", timeout=30) as page:
+                token = csrf_from(page.read().decode())
+            form = {"email": email, "password": PASSWORD, "csrf_token": token}
+            opener.open(f"{base}/inloggen", urllib.parse.urlencode(form).encode(), timeout=30)
+            return opener
+
+        def demote(name: str, other: str):
+            opener = signed_in(f"{name}@netwerk.test")
+            url = f"{base}/beheer/accounts/{ids[other]}"
+            with opener.open(url, timeout=30) as page:
+                token = csrf_from(page.read().decode())
+            form = {
+                "email": f"{other}@netwerk.test",
+                "role": "medewerker",
+                "werkplaats": "utrecht",
+                "active": "ja",
+                "csrf_token": token,
+            }
+            barrier.wait(timeout=30)
+            try:
+                with opener.open(url, urllib.parse.urlencode(form).encode(), timeout=60) as done:
+                    return done.status
+            except urllib.error.HTTPError as error:
+                error.close()
+                return error.code
+
+        barrier = threading.Barrier(2)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            statuses = list(pool.map(demote, ("anna", "bram"), ("bram", "anna")))
+    assert sorted(statuses) == [200, 422] or sorted(statuses) == [200, 200], statuses
+    with database(app).sessions() as session:
+        roles = session.scalars(select(StaffUser.role).order_by(StaffUser.email)).all()
+    assert roles.count("admin") == 1, (statuses, roles)

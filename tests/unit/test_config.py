@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
+from flask import Flask
 
 from scan import create_app
 from scan.config import (
@@ -120,3 +123,95 @@ def test_malformed_number_in_the_environment_is_named():
 )
 def test_database_urls_use_the_installed_driver(url, expected):
     assert normalise_database_url(url) == expected
+
+
+#: 40 characters, only five different ones, and no short piece repeated.
+FIVE_CHARACTERS = "abcdeabcedbadcebeadcabdecbaedcbadeecabdc"
+
+
+@pytest.mark.parametrize(
+    ("secret", "reason"),
+    [
+        ("a" * 32, "repeated"),
+        ("changeme" * 4, "repeated"),
+        (DEV_SECRET_KEY + " ", "development key"),
+        (FIVE_CHARACTERS, "fewer than 12 different characters"),
+    ],
+    ids=["a-32-times", "changeme-4-times", "development-key-and-a-space", "5-different-in-40"],
+)
+def test_production_refuses_a_guessable_secret(secret, reason):
+    assert len(secret) >= 32  # long enough: refused for what it holds, not for its length
+    with pytest.raises(ConfigError, match=f"SECRET_KEY .*{reason}"):
+        check({**PRODUCTION, "SECRET_KEY": secret})
+
+
+def test_the_five_character_secret_is_not_a_repeated_piece():
+    """Keeps the parametrized case above testing the different-characters rule."""
+    assert len(FIVE_CHARACTERS) == 40 and len(set(FIVE_CHARACTERS)) == 5
+    assert not any(
+        FIVE_CHARACTERS[:size] * (40 // size) == FIVE_CHARACTERS
+        for size in range(1, 21)
+        if 40 % size == 0
+    )
+
+
+@pytest.mark.parametrize("make_secret", [secrets.token_hex, secrets.token_urlsafe])
+def test_production_accepts_a_generated_secret(make_secret):
+    check({**PRODUCTION, "SECRET_KEY": make_secret(32)})
+
+
+def test_production_refuses_debug_mode_naming_flask_debug():
+    with pytest.raises(ConfigError, match="FLASK_DEBUG"):
+        check({**PRODUCTION, "DEBUG": True})
+
+
+def test_development_may_run_in_debug_mode():
+    check({**PRODUCTION, "SCAN_ENV": "development", "DEBUG": True})
+
+
+def test_production_refuses_memory_rate_limit_counters():
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        check({**PRODUCTION, "RATELIMIT_STORAGE_URI": "memory://"})
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("SCAN_RATE_LIMIT", "veel"),
+        ("LEAD_RATE_LIMIT", "veel"),
+        ("SIGNIN_RATE_LIMIT", "veel"),
+        ("RATE_LIMIT_EXEMPT", "geen-netwerk"),
+        ("RATE_LIMIT_EXEMPT", "192.0.2.0/24 geen-netwerk"),
+    ],
+)
+def test_an_unreadable_rate_limit_setting_is_refused_by_name(setting, value):
+    with pytest.raises(ConfigError, match=setting):
+        check({**PRODUCTION, setting: value})
+
+
+def _production_app_settings(tmp_path) -> dict:
+    return {
+        "SCAN_ENV": "production",
+        "SECRET_KEY": PRODUCTION_SECRET,
+        "RATELIMIT_STORAGE_URI": REDIS,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'scan.db'}",
+        **CONTROLLER,
+    }
+
+
+def test_create_app_refuses_to_start_in_production_with_flask_debug(monkeypatch, tmp_path):
+    """Flask reads FLASK_DEBUG into config["DEBUG"] when the app object is made; create_app
+    checks after that, so the app is never built, let alone served."""
+    settings = _production_app_settings(tmp_path)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    started = create_app(settings)  # the same settings start without FLASK_DEBUG
+    assert started.debug is False
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    assert Flask(__name__).config["DEBUG"] is True  # read when Flask() is constructed
+    with pytest.raises(ConfigError, match="FLASK_DEBUG"):
+        create_app(settings)
+
+
+def test_flask_debug_0_starts_in_production(monkeypatch, tmp_path):
+    monkeypatch.setenv("FLASK_DEBUG", "0")
+    assert create_app(_production_app_settings(tmp_path)).debug is False
