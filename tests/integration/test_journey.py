@@ -11,7 +11,7 @@ from scan.db import database
 from scan.models import Scan
 from scan.records.scans import step_ids
 from tests.journey import complete_scan, start_scan, step_formdata
-from tests.strategies import best_answer, lowest_answer
+from tests.strategies import answers_for, best_answer, lowest_answer, valid_profile
 
 
 def stored_scan(app, token: str) -> Scan:
@@ -378,3 +378,14 @@ def test_each_sector_gets_its_questions_and_a_new_sector_reopens_what_changed(ap
     # Only what a shop is asked is kept and scored: the werkbon was never its question.
     assert "auto-werkbon" not in scan.answers and "auto-opdrachten" in scan.answers
     assert scan.overall_score == 100
+
+
+def test_a_partner_with_a_trailing_line_break_is_not_a_partner(app, client, bank):
+    """Finding 10 of issue 16: Python's `$` matched before a final line feed, so "kvk\\n" was
+    stored beside "kvk" as another partner."""
+    token = start_scan(client, partner="kvk\n")
+    assert stored_scan(app, token).partner is None
+    body = {"answers": answers_for(bank, lowest_answer), "profile": valid_profile(bank, "3511 AB")}
+    refused = client.post("/api/v1/scans", json={**body, "partner": "kvk\n"})
+    assert refused.status_code == 422 and "partner" in refused.get_json()["errors"]
+    assert client.post("/api/v1/scans", json={**body, "partner": "kvk"}).status_code == 201

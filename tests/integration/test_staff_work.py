@@ -14,6 +14,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from scan.db import database
@@ -364,3 +365,24 @@ def test_two_admins_demoting_each_other_at_once_leave_one(make_app, monkeypatch)
     with database(app).sessions() as session:
         roles = session.scalars(select(StaffUser.role).order_by(StaffUser.email)).all()
     assert roles.count("admin") == 1, (statuses, roles)
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["password1234", "123456789012", "wachtwoord1234", "Welkom2026!!", "annanetwerk2026"],
+)
+def test_common_and_personal_passwords_are_refused(app, password):
+    """Finding 11 of issue 16: 'password1234' was accepted because it had 12 characters."""
+    admin, _ = signed_in_client(app, "admin")
+    form = {
+        "email": "anna@netwerk.test",
+        "name": "Anna Netwerk",
+        "role": "medewerker",
+        "werkplaats": "utrecht",
+        "password": password,
+    }
+    response = post_form(admin, "/medewerkers/beheer/accounts/nieuw", form)
+    assert response.status_code == 422
+    assert "te makkelijk te raden" in response.get_data(as_text=True)
+    with database(app).sessions() as session:
+        assert session.scalar(select(StaffUser).where(StaffUser.email == form["email"])) is None
