@@ -12,16 +12,17 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, text
 
 from scan.config import PROJECT_ROOT
 from scan.db import database, upgrade_to_head
 from scan.models import utcnow
-from scan.staff.auth import FREE_ATTEMPTS, IDLE_TIMEOUT
+from scan.staff.auth import ABSOLUTE_TIMEOUT, FREE_ATTEMPTS, IDLE_TIMEOUT
 from scan.staff.models import AuditEvent, SigninDelay, StaffSession, StaffUser
 from tests.conftest import migrate
 from tests.serving import serving
-from tests.staff import PASSWORD, csrf_from, make_user, sign_in, signed_in_client
+from tests.staff import PASSWORD, csrf_from, make_user, post_form, sign_in, signed_in_client
 
 
 def user_row(app, email) -> StaffUser:
@@ -262,6 +263,37 @@ def test_idle_session_times_out(app):
     response = client.get("/medewerkers/aanvragen")
     assert response.status_code == 302
     assert "/medewerkers/inloggen" in response.headers["Location"]
+
+
+def test_a_session_ends_after_a_working_day_however_busy(app):
+    client, _ = signed_in_client(app)
+    with database(app).sessions() as session:
+        stored = session.scalars(select(StaffSession)).one()
+        stored.created_at = utcnow() - ABSOLUTE_TIMEOUT - timedelta(minutes=1)
+        stored.last_seen_at = utcnow()  # active a moment ago
+        session.commit()
+    response = client.get("/medewerkers/aanvragen")
+    assert response.status_code == 302
+    assert "/medewerkers/inloggen" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("change", ["deactivate", "password"])
+def test_deactivating_an_account_or_a_new_password_ends_its_sessions(app, change):
+    client, email = signed_in_client(app)
+    assert client.get("/medewerkers/aanvragen").status_code == 200
+    admin, _ = signed_in_client(app, "admin")
+    account = user_row(app, email)
+    form = {"email": email, "role": "medewerker", "werkplaats": "utrecht", "active": "ja"}
+    if change == "deactivate":
+        del form["active"]
+    else:
+        form["password"] = "paars-kasteel-regen-fiets"
+    url = f"/medewerkers/beheer/accounts/{account.id}"
+    assert post_form(admin, url, form).status_code == 303
+    assert client.get("/medewerkers/aanvragen").status_code == 302
+    with database(app).sessions() as session:
+        left = session.scalars(select(StaffSession.user_id)).all()
+    assert account.id not in left
 
 
 def test_missing_or_wrong_csrf_token_is_refused(app):
