@@ -68,6 +68,11 @@ class Scan(Base):
     score_data: Mapped[int | None] = mapped_column(Integer)
     score_automatisering: Mapped[int | None] = mapped_column(Integer)
 
+    #: The token of the earlier scan this re-scan was started from (T0 of this T1), if any.
+    #: A token, not an id: tokens are never reused, so an erased T0 leaves nothing to point
+    #: at another firm's scan. A chain is erased as a whole (records.rescans.erase_chain).
+    previous_token: Mapped[str | None] = mapped_column(String(64), index=True)
+
     werkplaats: Mapped[Werkplaats | None] = relationship(lazy="joined")
     lead: Mapped[Lead | None] = relationship(
         back_populates="scan", cascade="all, delete-orphan", passive_deletes=True

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .models import Lead, OutboxMail, Scan
 from .staff.audit import remove_typed_text
@@ -58,15 +58,22 @@ class Purged:
 
 def purge(session: Session, retention: Retention, now: datetime, dry_run: bool = False) -> Purged:
     """Delete what is past retention; with dry_run only count it."""
+    # A scan that a later re-scan was started from stays while that one stays: a chain's
+    # retention counts from its newest scan (the rest follow at the next run).
+    later = aliased(Scan)
+    redone = Scan.token.in_(select(later.previous_token).where(later.previous_token.is_not(None)))
     old_lead = Lead.created_at < now - timedelta(days=retention.lead_days)
-    old_lead_scans = select(Lead.scan_id).where(old_lead)
+    old_lead_scans = select(Lead.scan_id).where(old_lead).join(Scan).where(~redone)
     old_scans = (
-        (Scan.status == "completed")
+        ~redone
+        & (Scan.status == "completed")
         & (Scan.completed_at < now - timedelta(days=retention.scan_days))
         & Scan.id.not_in(select(Lead.scan_id))
     )
-    old_drafts = (Scan.status == "draft") & (
-        Scan.updated_at < now - timedelta(days=retention.draft_days)
+    old_drafts = (
+        ~redone
+        & (Scan.status == "draft")
+        & (Scan.updated_at < now - timedelta(days=retention.draft_days))
     )
     # Delivered mail has no purpose left; its copy of the contact details goes after 30 days.
     old_mail = OutboxMail.sent_at < now - timedelta(days=30)
@@ -95,7 +102,9 @@ def purge(session: Session, retention: Retention, now: datetime, dry_run: bool =
     if not dry_run:
         session.execute(delete(OutboxMail).where(old_mail))
         # A bulk delete passes the ORM's erasure hooks by, so the audit log is cleaned here.
-        remove_typed_text(session.connection(), select(Lead.id).where(old_lead))
+        remove_typed_text(
+            session.connection(), select(Lead.id).where(Lead.scan_id.in_(old_lead_scans))
+        )
         # Deleting a scan deletes its lead and the lead's mail too (ON DELETE CASCADE).
         session.execute(delete(Scan).where(Scan.id.in_(old_lead_scans)))
         session.execute(delete(Scan).where(old_scans))

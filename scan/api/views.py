@@ -15,6 +15,7 @@ from ..journey import current_bank, current_catalogue, scan_or_404
 from ..models import Scan
 from ..records.handover import store_lead
 from ..records.leads import LeadConflict
+from ..records.rescans import erase_chain
 from ..records.results import (
     WerkplaatsView,
     advice_still_offered,
@@ -240,7 +241,7 @@ def delete_scan(token: str):
     """Erase a scan for good."""
     scan = scan_or_404(token, for_update=True)
     session = get_session()
-    session.delete(scan)
+    erase_chain(session, scan)  # with the scans it was re-done from, or re-done as
     session.commit()
     return "", 204
 

@@ -12,9 +12,10 @@ from ..errors import wait_nl
 from ..models import Scan
 from ..records.handover import store_lead
 from ..records.leads import LeadConflict
+from ..records.rescans import chain, erase_chain, present_comparison, start_rescan
 from ..records.results import present_result, werkplaats_heading, werkplaats_view
-from ..records.scans import change_postcode, next_step
-from ..web import rate_wait
+from ..records.scans import PROFILE_STEP, change_postcode, next_step
+from ..web import limit_rate, rate_wait
 from ..werkplaatsen import NATIONAL
 from . import current_bank, current_catalogue, scan_or_404
 from .charts import bar_chart
@@ -55,6 +56,7 @@ def _result_context(scan: Scan) -> dict:
     werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
     return dict(
         result=result,
+        comparison=present_comparison(get_session(), current_bank(), scan),
         chart=bar_chart([(t.title, t.score) for t in result.themes if t.score is not None]),
         rules=current_catalogue().rules.traject,
         werkplaats=werkplaats,
@@ -217,22 +219,43 @@ def contact_sent(token: str):
 def erase(token: str):
     """Ask for confirmation, then erase the scan and its lead for good."""
     scan = scan_or_404(token, for_update=request.method == "POST")
+    session = get_session()
+    # A re-scan and the scan it came from are one firm's history: they go together.
+    scans = chain(session, scan)
     if request.method == "GET" or not form_token_valid(token):
         status = 200 if request.method == "GET" else 400
+        lead = next((s.lead for s in scans if s.lead is not None), None)
         return render_template(
             "result/erase.html",
             token=token,
-            has_lead=scan.lead is not None,
+            has_lead=lead is not None,
             # Who got the request by e-mail: the lead's werkplaats (None: the coordinator).
-            werkplaats_name=scan.lead.werkplaats.name
-            if scan.lead is not None and scan.lead.werkplaats is not None
+            werkplaats_name=lead.werkplaats.name
+            if lead is not None and lead.werkplaats is not None
             else None,
+            other_scans=len(scans) - 1,
             form_error=FORM_TOKEN_ERROR if status == 400 else None,
         ), status
-    session = get_session()
-    session.delete(scan)
+    erase_chain(session, scan)
     session.commit()
     return redirect(journey_url("result.erased"), code=303)
+
+
+@bp.post("/scan/<token>/opnieuw")
+def rescan(token: str):
+    """Start a new scan filled in with this one's answers, to see what changed since."""
+    scan, redirect_response = _completed_scan_or_redirect(token)
+    if redirect_response:
+        return redirect_response
+    if not form_token_valid(token):
+        return render_template(
+            "result/result.html", **_result_context(scan), form_error=FORM_TOKEN_ERROR
+        ), 400
+    limit_rate("scan")
+    session = get_session()
+    again = start_rescan(session, current_bank(), scan)
+    session.commit()
+    return redirect(journey_url("public.step", token=again.token, step=PROFILE_STEP), code=303)
 
 
 @bp.get("/verwijderd")

@@ -189,13 +189,43 @@ def test_sqlite_tables_never_hand_out_an_id_twice(app):
             assert "AUTOINCREMENT" in sql, table
 
 
+def lead_at_0008(app, name: str) -> int:
+    """Store a scan with a lead in the schema of revision 0008, in SQL: today's models hold
+    columns that revision does not have."""
+    now = utcnow()
+    with database(app).engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO scans (token, status, bank_version, profile, answers, steps_done, "
+                "created_at, updated_at, completed_at, werkplaats_id) VALUES (:token, "
+                "'completed', 'oud', '{}', '{}', '[]', :now, :now, :now, 'utrecht')"
+            ),
+            {"token": f"token-{name}-" + "x" * 30, "now": now},
+        )
+        scan_id = connection.execute(
+            text("SELECT id FROM scans WHERE token = :token"),
+            {"token": f"token-{name}-" + "x" * 30},
+        ).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO leads (scan_id, werkplaats_id, name, company, email, "
+                "consent_version, consent_at, status, created_at, search_text) VALUES (:scan, "
+                "'utrecht', :name, 'Bedrijf', 'a@b.test', 'v', :now, 'new', :now, '')"
+            ),
+            {"scan": scan_id, "name": name, "now": now},
+        )
+        return connection.execute(
+            text("SELECT id FROM leads WHERE scan_id = :scan"), {"scan": scan_id}
+        ).scalar_one()
+
+
 def test_migration_0009_keeps_every_row_scrubs_old_text_and_starts_past_erased_leads(fresh_app):
     app = fresh_app
     migrate(app, "0008")
     with database(app).sessions() as session:
         seed_werkplaatsen(session, app.extensions["scan.werkplaats_seeds"])
         session.commit()
-    kept, erased = make_lead(app, "utrecht"), make_lead(app, "utrecht")
+    kept, erased = lead_at_0008(app, "kept"), lead_at_0008(app, "erased")
     now = utcnow()
     with database(app).sessions() as session:
         session.add(LeadNote(lead_id=kept, author_email="m@w.test", body="Gebeld."))

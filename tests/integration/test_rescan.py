@@ -1,0 +1,154 @@
+"""Re-scan (issue 17, part 1 and the web side of 2 and 6): start again pre-filled, see what
+changed, erase and keep a chain as one."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from scan.db import database
+from scan.models import Lead, Scan, utcnow
+from scan.records.scans import step_ids
+from tests.journey import CONTACT, complete_scan, count
+from tests.strategies import asked, best_answer, lowest_answer
+
+
+def stored(app, token: str) -> Scan:
+    with database(app).sessions() as session:
+        return session.scalars(select(Scan).where(Scan.token == token)).one()
+
+
+def rescan(client, token: str):
+    """Press "Doe de scan opnieuw" on the result page (the client sends the page's token)."""
+    return client.post(f"/scan/{token}/opnieuw")
+
+
+def safety_question(bank):
+    """The first safety item and the id of its question."""
+    item = bank.safety[0]
+    return item, item.question
+
+
+def finish(client, bank, token: str, pick) -> None:
+    """Send every step of a draft with the answers `pick` chooses."""
+    from tests.journey import step_formdata
+
+    for step in step_ids(bank):
+        response = client.post(f"/scan/{token}/{step}", data=step_formdata(bank, step, pick))
+        assert response.status_code == 303, response.get_data(as_text=True)
+
+
+def test_a_rescan_starts_filled_in_and_linked_to_the_earlier_scan(app, client, bank):
+    first = complete_scan(client, bank, lowest_answer)
+    response = rescan(client, first)
+    assert response.status_code == 303
+    second = response.headers["Location"].split("/")[-2]
+    assert response.headers["Location"].endswith(f"/scan/{second}/profiel")
+    assert second != first
+    earlier, again = stored(app, first), stored(app, second)
+    assert again.previous_token == first and again.status == "draft"
+    assert again.answers == earlier.answers and again.profile == earlier.profile
+    assert again.steps_done == []  # every step is shown again, to change what changed
+    # The pages show the earlier answers ticked: the profile, and each theme once reached.
+    page = client.get(f"/scan/{second}/profiel").get_data(as_text=True)
+    assert re.search(rf'name="sector" value="{earlier.profile["sector"]}"\s+checked', page)
+    client.post(f"/scan/{second}/profiel", data=earlier.profile | {"postcode": "3511 AB"})
+    theme = asked(bank).themes[0]
+    question = theme.questions[0]
+    page = client.get(f"/scan/{second}/{theme.id}").get_data(as_text=True)
+    chosen = earlier.answers[question.id]
+    assert re.search(rf'name="{question.id}" value="{chosen}"\s+checked', page)
+
+
+def test_the_rescan_result_says_what_changed_in_words(app, client, bank):
+    first = complete_scan(client, bank, lowest_answer)
+    item, question_id = safety_question(bank)
+    second = rescan(client, first).headers["Location"].split("/")[-2]
+
+    def better(question):
+        return best_answer(question) if question.id == question_id else lowest_answer(question)
+
+    finish(client, bank, second, better)
+    html = client.get(f"/scan/{second}/resultaat").get_data(as_text=True)
+    assert "Wat is er veranderd sinds je vorige scan?" in html
+    question = asked(bank).questions_by_id[question_id]
+    before = question.options_by_id[lowest_answer(question)].label
+    after = question.options_by_id[best_answer(question)].label
+    assert f"Van ‘{before}’ naar ‘{after}’." in html
+    assert "Nu op orde" in html and item.label in html
+    theme = next(t for t in asked(bank).themes if question_id in t.questions_by_id)
+    earlier, again = stored(app, first), stored(app, second)
+    delta = again.result["themes"][theme.id]["score"] - earlier.result["themes"][theme.id]["score"]
+    assert delta > 0 and f"+{delta}" in html
+    # The earlier result shows no comparison: it was the first.
+    assert "Wat is er veranderd" not in client.get(f"/scan/{first}/resultaat").get_data(
+        as_text=True
+    )
+
+
+def test_a_rescan_needs_the_pages_form_token(app, bank):
+    client = app.test_client()
+    first = complete_scan(client, bank)
+    from flask.testing import FlaskClient
+
+    plain = FlaskClient(app)  # a post that did not come from our result page
+    response = plain.post(f"/scan/{first}/opnieuw")
+    assert response.status_code == 400
+    assert "Verstuur het formulier opnieuw" in response.get_data(as_text=True)
+    assert count(app, Scan) == 1
+
+
+def test_answers_the_bank_no_longer_has_are_not_carried_over(app, client, bank):
+    first = complete_scan(client, bank, lowest_answer)
+    with database(app).sessions() as session:
+        earlier = session.scalars(select(Scan).where(Scan.token == first)).one()
+        earlier.answers = {**earlier.answers, "een-vraag-van-vroeger": "ja"}
+        earlier.bank_version = "2025.01-1"
+        session.commit()
+    second = rescan(client, first).headers["Location"].split("/")[-2]
+    assert "een-vraag-van-vroeger" not in stored(app, second).answers
+    finish(client, bank, second, lowest_answer)
+    html = client.get(f"/scan/{second}/resultaat").get_data(as_text=True)
+    assert "We vergelijken alleen de vragen die in allebei stonden." in html
+    assert "Je gaf dezelfde antwoorden als vorige keer." in html
+
+
+def test_erasing_any_scan_of_a_chain_erases_all_of_it(app, client, bank):
+    first = complete_scan(client, bank)
+    assert (
+        client.post(f"/scan/{first}/contact", data={**CONTACT, "consent": "ja"}).status_code == 303
+    )
+    second = rescan(client, first).headers["Location"].split("/")[-2]
+    finish(client, bank, second, best_answer)
+    page = client.get(f"/scan/{second}/verwijderen").get_data(as_text=True)
+    assert "die andere scan" in page and "contactgegevens" in page
+    assert client.post(f"/scan/{second}/verwijderen").status_code == 303
+    assert count(app, Scan) == 0 and count(app, Lead) == 0
+    # Through the API, from the other end of a chain.
+    third = complete_scan(client, bank)
+    fourth = rescan(client, third).headers["Location"].split("/")[-2]
+    assert client.delete(f"/api/v1/scans/{third}").status_code == 204
+    assert client.get(f"/scan/{fourth}/profiel").status_code == 404
+    assert count(app, Scan) == 0
+
+
+def test_retention_counts_from_the_newest_scan_of_a_chain(app, client, bank):
+    first = complete_scan(client, bank)
+    second = rescan(client, first).headers["Location"].split("/")[-2]
+    finish(client, bank, second, best_answer)
+    with database(app).sessions() as session:
+        earlier = session.scalars(select(Scan).where(Scan.token == first)).one()
+        earlier.completed_at = utcnow() - timedelta(days=3 * 365)
+        session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["purge"]).exit_code == 0
+    assert count(app, Scan) == 2  # the old one stays while its re-scan stays
+    with database(app).sessions() as session:
+        again = session.scalars(select(Scan).where(Scan.token == second)).one()
+        again.completed_at = utcnow() - timedelta(days=3 * 365)
+        session.commit()
+    runner.invoke(args=["purge"])
+    runner.invoke(args=["purge"])
+    assert count(app, Scan) == 0
