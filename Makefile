@@ -33,5 +33,6 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	scripts/ensure-packages chromium hunspell hunspell-nl
+	scripts/ensure-redis
 	SCAN_ENV=development $(BIN)/flask --app scan check-content
 	$(BIN)/pytest -n 2 -p no:cacheprovider
