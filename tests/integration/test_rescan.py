@@ -152,3 +152,12 @@ def test_retention_counts_from_the_newest_scan_of_a_chain(app, client, bank):
     runner.invoke(args=["purge"])
     runner.invoke(args=["purge"])
     assert count(app, Scan) == 0
+
+
+def test_a_rescan_started_in_the_embed_stays_in_the_embed(app, client, bank):
+    first = complete_scan(client, bank)
+    page = client.get(f"/embed/scan/{first}/resultaat").get_data(as_text=True)
+    assert f'action="/embed/scan/{first}/opnieuw"' in page
+    response = client.post(f"/embed/scan/{first}/opnieuw")
+    assert response.status_code == 303
+    assert re.search(r"^/embed/scan/[^/]+/profiel$", response.headers["Location"])
