@@ -54,9 +54,21 @@ def result(token: str):
 def _result_context(scan: Scan) -> dict:
     result = present_result(scan, current_bank(), current_catalogue())
     werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
+    comparison = present_comparison(get_session(), current_bank(), scan)
     return dict(
         result=result,
-        comparison=present_comparison(get_session(), current_bank(), scan),
+        comparison=comparison,
+        # Both scans in one chart, each theme's earlier bar right above its bar of now.
+        comparison_chart=bar_chart(
+            [
+                (f"{theme.title}, {when}", score)
+                for theme in comparison.themes
+                for when, score in (("vorige keer", theme.before), ("nu", theme.after))
+                if score is not None
+            ]
+        )
+        if comparison
+        else None,
         chart=bar_chart([(t.title, t.score) for t in result.themes if t.score is not None]),
         rules=current_catalogue().rules.traject,
         werkplaats=werkplaats,

@@ -161,3 +161,15 @@ def test_a_rescan_started_in_the_embed_stays_in_the_embed(app, client, bank):
     response = client.post(f"/embed/scan/{first}/opnieuw")
     assert response.status_code == 303
     assert re.search(r"^/embed/scan/[^/]+/profiel$", response.headers["Location"])
+
+
+def test_the_comparison_chart_shows_both_scans_per_theme(client, bank):
+    first = complete_scan(client, bank, lowest_answer)
+    second = rescan(client, first).headers["Location"].split("/")[-2]
+    finish(client, bank, second, best_answer)
+    html = client.get(f"/scan/{second}/resultaat").get_data(as_text=True)
+    chart = html[
+        html.index('id="vergelijking-title"') : html.index("</svg>", html.index("vergelijking"))
+    ]
+    for theme in asked(bank).themes:
+        assert f"{theme.title}, vorige keer: " in chart and f"{theme.title}, nu: " in chart
