@@ -15,7 +15,7 @@ from ..journey import current_bank, current_catalogue, scan_or_404
 from ..models import Scan
 from ..records.handover import store_lead
 from ..records.leads import LeadConflict
-from ..records.rescans import erase_chain
+from ..records.rescans import comparison, erase_chain
 from ..records.results import (
     WerkplaatsView,
     advice_still_offered,
@@ -146,6 +146,29 @@ def result_document(scan: Scan, bank: Bank) -> dict[str, Any]:
         "safety": safety,
         "strengths": strengths,
         "advice": advice,
+        "comparison": comparison_document(scan, bank),
+    }
+
+
+def comparison_document(scan: Scan, bank: Bank) -> dict[str, Any] | None:
+    """Describe what changed since the scan a re-scan was started from (None: no re-scan)."""
+    found = comparison(get_session(), bank, scan)
+    if found is None:
+        return None
+
+    def change(c) -> dict[str, int | None]:
+        return {"before": c.before, "after": c.after, "delta": c.delta}
+
+    return {
+        "previous_token": scan.previous_token,
+        "overall": change(found.overall),
+        "themes": {theme_id: change(c) for theme_id, c in found.themes.items()},
+        "changed_answers": [
+            {"question": a.question_id, "before": a.before, "after": a.after}
+            for a in found.changed_answers
+        ],
+        "resolved_safety": list(found.resolved_safety),
+        "partial": found.partial,
     }
 
 

@@ -12,6 +12,7 @@ from scan.db import database
 from scan.models import Lead, Scan, utcnow
 from scan.records.scans import step_ids
 from tests.journey import CONTACT, complete_scan, count
+from tests.openapi import assert_matches
 from tests.strategies import asked, best_answer, lowest_answer
 
 
@@ -173,3 +174,29 @@ def test_the_comparison_chart_shows_both_scans_per_theme(client, bank):
     ]
     for theme in asked(bank).themes:
         assert f"{theme.title}, vorige keer: " in chart and f"{theme.title}, nu: " in chart
+
+
+def test_the_api_shows_a_rescans_comparison_as_documented(client, bank):
+    first = complete_scan(client, bank, lowest_answer)
+    item, question_id = safety_question(bank)
+    second = rescan(client, first).headers["Location"].split("/")[-2]
+
+    def better(question):
+        return best_answer(question) if question.id == question_id else lowest_answer(question)
+
+    finish(client, bank, second, better)
+    openapi = client.get("/api/v1/openapi.json").get_json()
+    document = client.get(f"/api/v1/scans/{second}").get_json()
+    assert_matches(openapi, "ScanResult", document)
+    found = document["comparison"]
+    assert found["previous_token"] == first and found["partial"] is False
+    question = asked(bank).questions_by_id[question_id]
+    assert found["changed_answers"] == [
+        {"question": question_id, "before": lowest_answer(question), "after": best_answer(question)}
+    ]
+    assert item.id in found["resolved_safety"]
+    theme = next(t for t in asked(bank).themes if question_id in t.questions_by_id)
+    assert found["themes"][theme.id]["delta"] > 0
+    earlier = client.get(f"/api/v1/scans/{first}").get_json()
+    assert earlier["comparison"] is None
+    assert_matches(openapi, "ScanResult", earlier)
