@@ -41,6 +41,19 @@ def finish(client, bank, token: str, pick) -> None:
         assert response.status_code == 303, response.get_data(as_text=True)
 
 
+def safety_fixed_on_rescan(client, bank):
+    """A weakest scan, then its re-scan with the first safety item's answer now the best."""
+    first = complete_scan(client, bank, lowest_answer)
+    item, question_id = safety_question(bank)
+    second = rescan(client, first).headers["Location"].split("/")[-2]
+
+    def better(question):
+        return best_answer(question) if question.id == question_id else lowest_answer(question)
+
+    finish(client, bank, second, better)
+    return first, second, item, question_id
+
+
 def test_a_rescan_starts_filled_in_and_linked_to_the_earlier_scan(app, client, bank):
     first = complete_scan(client, bank, lowest_answer)
     response = rescan(client, first)
@@ -64,14 +77,7 @@ def test_a_rescan_starts_filled_in_and_linked_to_the_earlier_scan(app, client, b
 
 
 def test_the_rescan_result_says_what_changed_in_words(app, client, bank):
-    first = complete_scan(client, bank, lowest_answer)
-    item, question_id = safety_question(bank)
-    second = rescan(client, first).headers["Location"].split("/")[-2]
-
-    def better(question):
-        return best_answer(question) if question.id == question_id else lowest_answer(question)
-
-    finish(client, bank, second, better)
+    first, second, item, question_id = safety_fixed_on_rescan(client, bank)
     html = client.get(f"/scan/{second}/resultaat").get_data(as_text=True)
     assert "Wat is er veranderd sinds je vorige scan?" in html
     question = asked(bank).questions_by_id[question_id]
@@ -177,14 +183,7 @@ def test_the_comparison_chart_shows_both_scans_per_theme(client, bank):
 
 
 def test_the_api_shows_a_rescans_comparison_as_documented(client, bank):
-    first = complete_scan(client, bank, lowest_answer)
-    item, question_id = safety_question(bank)
-    second = rescan(client, first).headers["Location"].split("/")[-2]
-
-    def better(question):
-        return best_answer(question) if question.id == question_id else lowest_answer(question)
-
-    finish(client, bank, second, better)
+    first, second, item, question_id = safety_fixed_on_rescan(client, bank)
     openapi = client.get("/api/v1/openapi.json").get_json()
     document = client.get(f"/api/v1/scans/{second}").get_json()
     assert_matches(openapi, "ScanResult", document)
