@@ -100,25 +100,29 @@ def answer_schemas(bank: Bank) -> dict[str, Any]:
     """One schema per question, or per question and sector where the options differ."""
     schemas: dict[str, Any] = {}
     for question in bank.questions_by_id.values():
-        variants: dict[str | None, dict[str, Any]] = {
-            sector: answer_schema(question.for_sector(sector))
-            for sector in bank.sector_ids
-            if question.shown_to(sector)
-        }
-        if len({json.dumps(v, sort_keys=True) for v in variants.values()}) == 1:
-            variants = {None: next(iter(variants.values()))}
+        variants: dict[str | None, dict[str, Any]] = (
+            {
+                sector: answer_schema(question.for_sector(sector))
+                for sector in bank.sector_ids
+                if question.shown_to(sector)
+            }
+            if _varies_by_sector(question)
+            else {None: answer_schema(question)}
+        )
         for sector, schema in variants.items():
             name = _answer_name(question.id, sector)
             schemas[name] = {"title": _title(*name.split(".")), **schema}
     return schemas
 
 
+def _varies_by_sector(question: Question) -> bool:
+    """Whether the options depend on the sector: then each sector gets its own answer schema."""
+    return any(o.sectors for o in question.options)
+
+
 def _answer_ref(bank: Bank, question_id: str, sector: str) -> dict[str, str]:
-    name = _answer_name(question_id, None)
     question = bank.questions_by_id[question_id]
-    if any(o.sectors for o in question.options):
-        name = _answer_name(question_id, sector)
-    return _ref(name)
+    return _ref(_answer_name(question_id, sector if _varies_by_sector(question) else None))
 
 
 def profile_schema(item: ProfileItem) -> dict[str, Any]:

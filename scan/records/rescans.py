@@ -87,7 +87,12 @@ def previous_scan(session: Session, scan: Scan) -> Scan | None:
 def comparison(session: Session, bank: Bank, scan: Scan) -> Comparison | None:
     """What changed since the scan this completed re-scan was started from (None: none)."""
     earlier = previous_scan(session, scan)
-    if earlier is None or scan.result is None or earlier.result is None:
+    return None if earlier is None else compare_scans(bank, earlier, scan)
+
+
+def compare_scans(bank: Bank, earlier: Scan, scan: Scan) -> Comparison | None:
+    """What changed from one completed scan to the next (None while either has no result)."""
+    if scan.result is None or earlier.result is None:
         return None
     return compare(
         sector_bank(bank, scan.profile),
@@ -130,8 +135,8 @@ def _level_name(bank: Bank, theme_id: str, result: dict[str, Any]) -> str | None
 
 def present_comparison(session: Session, bank: Bank, scan: Scan) -> ComparisonView | None:
     """The comparison of a completed re-scan in words (None when it is no re-scan)."""
-    earlier = previous_scan(session, scan)
-    found = comparison(session, bank, scan)
+    earlier = previous_scan(session, scan)  # read once: the comparison is made from it
+    found = compare_scans(bank, earlier, scan) if earlier is not None else None
     if earlier is None or found is None or scan.result is None or earlier.result is None:
         return None
     asked = sector_bank(bank, scan.profile)
