@@ -72,6 +72,9 @@ class Scan(Base):
     #: A token, not an id: tokens are never reused, so an erased T0 leaves nothing to point
     #: at another firm's scan. A chain is erased as a whole (records.rescans.erase_chain).
     previous_token: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: A re-scan's answer to "Welke van deze stappen heb je sinds de vorige scan gezet?": ids
+    #: of the earlier scan's advice, or ["geen"] or ["weet-ik-niet"] (domain.steps_taken).
+    steps_taken: Mapped[list[str] | None] = mapped_column(JSON)
 
     werkplaats: Mapped[Werkplaats | None] = relationship(lazy="joined")
     lead: Mapped[Lead | None] = relationship(
@@ -207,3 +210,39 @@ class OutboxMail(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    #: The one-click unsubscribe address of a reminder, sent as List-Unsubscribe (RFC 8058).
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(300))
+
+
+class FollowUp(Base):
+    """An e-mail that invites an ondernemer to do the scan again, with its own key.
+
+    A "reminder" is one the ondernemer asked for on the contact form (its own consent, due
+    FOLLOW_UP_DAYS later, sent once by `send-follow-ups`); an "invitation" is one werkplaats
+    staff sent from the lead's page. Erasing the lead erases it.
+    """
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    #: "reminder" or "invitation".
+    kind: Mapped[str] = mapped_column(String(16))
+    #: The key in the mail's links (start the re-scan, unsubscribe): not the scan's token,
+    #: so a mail never holds the key to the result itself.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    #: A reminder's consent: the version of the text the ondernemer ticked, and when.
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Set by the unsubscribe link: the reminder is not sent, and the consent is withdrawn.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    lead: Mapped[Lead] = relationship()
+
+    __table_args__ = (
+        # The daily run: reminders not sent yet, by due date.
+        Index("ix_follow_ups_due", "sent_at", "due_at"),
+    )
