@@ -39,9 +39,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import db, errors, logs, web
     from .api import views as api
     from .cli import register_commands
-    from .journey import embedding, forgery, result, steps
+    from .journey import embedding, follow_up, forgery, result, steps
     from .staff import cli as staff_cli
-    from .staff import views_admin, views_auth, views_leads, views_reports
+    from .staff import views_admin, views_auth, views_follow_up, views_leads, views_reports
 
     logs.init_app(app)
     db.init_app(app)
@@ -52,9 +52,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(steps.bp)
     app.register_blueprint(result.bp)
     embedding.init_app(app, (steps.bp, result.bp))
+    # Not under /embed/: its links come from a mail, not from a partner's page.
+    app.register_blueprint(follow_up.bp)
     app.register_blueprint(api.bp)
-    for blueprint in (views_auth.bp, views_leads.bp, views_reports.bp, views_admin.bp):
-        app.register_blueprint(blueprint)
+    staff_blueprints = (views_auth, views_leads, views_follow_up, views_reports, views_admin)
+    for module in staff_blueprints:
+        app.register_blueprint(module.bp)
     app.cli.add_command(staff_cli.create_user_command)
     app.cli.add_command(staff_cli.demo_account_command)
 

@@ -1,4 +1,4 @@
-"""Operators' commands: `flask --app scan init`, `check-content`."""
+"""Operators' commands: init, check-content, purge, send-mail and send-follow-ups."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from .db import get_session, upgrade_to_head
 from .loading import load_everything
 from .mail import send_pending
 from .models import utcnow
+from .records.follow_ups import BATCH, queue_due_reminders
 from .retention import Retention, purge
 from .werkplaatsen import seed_werkplaatsen
 
@@ -77,19 +78,59 @@ def purge_command(dry_run: bool) -> None:
 @with_appcontext
 def send_mail_command() -> None:
     """Send the queued lead notifications (run every few minutes); exit 1 if any failed."""
+    sent, failed = _send_outbox()
+    click.echo(f"Sent {sent} mail(s); {failed} failed and stay queued.")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+def _send_outbox() -> tuple[int, int]:
+    """Send the outbox in rounds until it is empty or a mail fails; return (sent, failed)."""
     total_sent = total_failed = 0
     while True:
         sent, failed = send_pending(current_app, get_session())
         total_sent += sent
         total_failed += failed
         if not sent or failed:
+            return total_sent, total_failed
+
+
+@click.command("send-follow-ups")
+@with_appcontext
+def send_follow_ups_command() -> None:
+    """Queue the reminders that are due, each once, then send the outbox (run daily)."""
+    config = current_app.config
+    if not config["PUBLIC_URL"] and not config.get("SERVER_NAME"):
+        # Outside a request only this setting can say the host of the mail's links.
+        raise click.ClickException(
+            "set PUBLIC_URL to the scan's address (https://scan.example.nl): the reminders' "
+            "links are made with it"
+        )
+    session = get_session()
+    now = utcnow()
+    queued = 0
+    while True:
+        # One transaction per batch: its mail and its sent_at are stored together, or neither.
+        batch = queue_due_reminders(session, now)
+        session.commit()
+        queued += batch
+        if batch < BATCH:
             break
-    click.echo(f"Sent {total_sent} mail(s); {total_failed} failed and stay queued.")
-    if total_failed:
+    sent, failed = _send_outbox()
+    click.echo(
+        f"Queued {queued} reminder(s); sent {sent} mail(s); {failed} failed and stay queued."
+    )
+    if failed:
         raise click.exceptions.Exit(1)
 
 
 def register_commands(app: Flask) -> None:
     """Make the commands available to `flask --app scan`."""
-    for command in (init_command, check_content_command, purge_command, send_mail_command):
+    for command in (
+        init_command,
+        check_content_command,
+        purge_command,
+        send_mail_command,
+        send_follow_ups_command,
+    ):
         app.cli.add_command(command)

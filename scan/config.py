@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .journey.embedding import parse_origins
 
@@ -54,6 +55,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # The audit log (who saw or changed which lead, and when): two years is long enough to
         # answer a data subject's or a security question about last year, and no longer.
         "AUDIT_RETENTION_DAYS": 730,
+        # Days after the contact request that the reminder to do the scan again is due, for an
+        # ondernemer who ticked its box; `flask --app scan send-follow-ups` (daily) sends it.
+        # Three months leaves time to act on the advice; shorter than the lead's retention.
+        "FOLLOW_UP_DAYS": 90,
+        # The scan's address as ondernemers reach it ("https://scan.example.nl"): the links in
+        # mail that cron sends, where no request tells the host. Empty: the request's own host.
+        "PUBLIC_URL": "",
         # Rate limits per client network (an IPv4 address or an IPv6 /64), counted in
         # RATELIMIT_STORAGE_URI: memory:// per process (development), redis://host:6379 shared
         # by all workers (production refuses memory://). Over a limit: a Dutch 429 page or an
@@ -103,6 +111,8 @@ ENV_SETTINGS: dict[str, type] = {
     "SCAN_RETENTION_DAYS": int,
     "DRAFT_RETENTION_DAYS": int,
     "AUDIT_RETENTION_DAYS": int,
+    "FOLLOW_UP_DAYS": int,
+    "PUBLIC_URL": str,
     "SIGNIN_RATE_LIMIT": str,
     "SCAN_RATE_LIMIT": str,
     "LEAD_RATE_LIMIT": str,
@@ -130,6 +140,16 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
         except ValueError as exc:
             raise ConfigError(f"{name} must be a {kind.__name__}, got {raw!r}") from exc
     return values
+
+
+def parse_public_url(url: str) -> str:
+    """Check an address like https://scan.example.nl[/path]; return it without a final slash."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"not an address like https://scan.example.nl: {url!r}")
+    return url.rstrip("/")
 
 
 def normalise_database_url(url: str) -> str:
@@ -184,9 +204,17 @@ def check(config: dict[str, Any]) -> None:
         "SCAN_RETENTION_DAYS",
         "DRAFT_RETENTION_DAYS",
         "AUDIT_RETENTION_DAYS",
+        "FOLLOW_UP_DAYS",
     ):
         if config[name] < 1:
             raise ConfigError(f"{name} must be at least 1 day")
+    if config["FOLLOW_UP_DAYS"] >= config["LEAD_RETENTION_DAYS"]:
+        # The purge would erase the lead, and its reminder with it, before the reminder is due.
+        raise ConfigError("FOLLOW_UP_DAYS must be shorter than LEAD_RETENTION_DAYS")
+    try:
+        config["PUBLIC_URL"] = parse_public_url(config["PUBLIC_URL"])
+    except ValueError as exc:
+        raise ConfigError(f"PUBLIC_URL: {exc}") from exc
     try:
         config["EMBED_ORIGINS"] = parse_origins(config["EMBED_ALLOWED_ORIGINS"])
     except ValueError as exc:

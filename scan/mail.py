@@ -59,7 +59,18 @@ def _message(app: Flask, mail: OutboxMail) -> EmailMessage:
     # A line break in a header value would end the header and begin one of its own.
     message["Subject"] = one_line(mail.subject)
     message["Message-ID"] = make_msgid(domain=app.config["MAIL_FROM"].rpartition("@")[2] or None)
+    if mail.unsubscribe_url:
+        # RFC 8058 one-click: the mail program shows "Afmelden" and POSTs
+        # "List-Unsubscribe=One-Click" to the address itself, without opening a page.
+        message["List-Unsubscribe"] = f"<{one_line(mail.unsubscribe_url).strip()}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(mail.body)
+    if mail.unsubscribe_url:
+        # A long address has no space to fold at, and at 78 characters the default policy
+        # would hide it in an encoded word, which mail programs do not read as an address.
+        # After set_content, which chose the body's encoding: only the headers' folding
+        # changes, up to RFC 5322's limit of 998 characters a line.
+        message.policy = message.policy.clone(max_line_length=998)
     return message
 
 

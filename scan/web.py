@@ -42,8 +42,9 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
     "object-src 'none'; frame-ancestors 'none'"
 )
-#: Pages that show a scan (its token is in the URL) are never stored nor indexed.
-PRIVATE_PREFIXES = ("/scan/", "/embed/scan/", "/api/v1/scans")
+#: Pages that show a scan (its token is in the URL) are never stored nor indexed; nor are the
+#: pages behind a reminder's links, whose token is the ondernemer's key to their re-scan.
+PRIVATE_PREFIXES = ("/scan/", "/embed/scan/", "/api/v1/scans", "/opnieuw/", "/herinnering/")
 PRIVATE_HEADERS = (("Cache-Control", "no-store"), ("X-Robots-Tag", "noindex, nofollow"))
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 

@@ -23,6 +23,7 @@ from scan import create_app
 from scan.config import normalise_database_url
 from scan.db import Base, alembic_config, database, upgrade_to_head
 from scan.werkplaatsen import seed_werkplaatsen
+from tests.mailserver import start_smtp
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-check"
@@ -225,6 +226,31 @@ def runner(app):
 def bank(app):
     """The question bank the app loaded."""
     return app.extensions["scan.bank"]
+
+
+#: Where lead notifications go in the tests that send mail (mail_app).
+NATIONAL_INBOX = "leads@netwerk.test"
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback: (its port, the list of messages it received)."""
+    controller, inbox = start_smtp()
+    yield controller.port, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(make_app, smtp):
+    """The app, sending its mail to the `smtp` test server."""
+    port, _ = smtp
+    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_NATIONAL_INBOX=NATIONAL_INBOX)
+
+
+@pytest.fixture
+def catalogue(app):
+    """The advice catalogue the app loaded."""
+    return app.extensions["scan.catalogue"]
 
 
 def _is_local(address) -> bool:

@@ -14,13 +14,17 @@ from importlib import resources
 from typing import Any
 
 from ..content import Bank, ProfileItem, Question
-from ..domain.answers import PARTNER_PATTERN
+from ..content.model import DONT_KNOW_ID
+from ..domain.answers import PARTNER_PATTERN, TOKEN_PATTERN
 from ..domain.contact import FIELDS, LIMITS, OPTIONAL, PATTERNS
 from ..domain.postcode import POSTCODE_PATTERN
+from ..domain.steps_taken import NONE_ID
 from ..domain.text import END
 
 #: The API's own version; the bank's version is added as build metadata ("+bank.2026.12-2").
-API_VERSION = "1.1.0"
+API_VERSION = "1.2.0"
+#: An advice id (a content slug).
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 _documents: dict[int, tuple[Bank, dict[str, Any]]] = {}
 
@@ -158,7 +162,27 @@ def submission_schemas(bank: Bank) -> dict[str, Any]:
             "type": ["string", "null"],
             "pattern": PARTNER_PATTERN.pattern,
             "description": "The partner site the scan came through, for example kvk",
-        }
+        },
+        "PreviousToken": {
+            "type": "string",
+            "pattern": TOKEN_PATTERN.pattern,
+            "description": (
+                "A re-scan: the token of the completed scan this one is done again after. "
+                "An unknown, erased or unfinished token answers 422. The result then "
+                "carries a comparison, and erasing either scan erases both."
+            ),
+        },
+        "StepsTaken": {
+            "type": "array",
+            "uniqueItems": True,
+            "items": {"type": "string", "pattern": SLUG_PATTERN},
+            "description": (
+                "Only with previous: the answer to 'Welke van deze stappen heb je sinds de "
+                "vorige scan gezet?'. Ids of the previous scan's advice (advice[].id of its "
+                f"result), or '{NONE_ID}' or '{DONT_KNOW_ID}' alone; empty when not asked. "
+                "Another id answers 422."
+            ),
+        },
     }
     for sector in bank.sector_ids:
         asked = bank.for_sector(sector)
@@ -190,7 +214,10 @@ def submission_schemas(bank: Bank) -> dict[str, Any]:
                     "properties": profile,
                 },
                 "partner": _ref("Partner"),
+                "previous": _ref("PreviousToken"),
+                "steps_taken": _ref("StepsTaken"),
             },
+            "dependentRequired": {"steps_taken": ["previous"]},
         }
     schemas["ScanSubmission"] = {
         "description": (
@@ -226,6 +253,14 @@ def lead_request_schema() -> dict[str, Any]:
         "const": True,
         "description": "Explicit consent to be contacted; the consent text's version and the "
         "time are stored",
+    }
+    properties["follow_up"] = {
+        "type": "boolean",
+        "default": False,
+        "description": "Consent of its own to one e-mail after FOLLOW_UP_DAYS (90 by default) "
+        "with a link to do the scan again and a one-click unsubscribe; the consent text's "
+        "version and the time are stored. Sending the same lead again with the other choice "
+        "is another request (409)",
     }
     return {
         "type": "object",

@@ -10,12 +10,12 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from ..content import Bank
 from ..db import begin_write, get_session
 from ..domain.answers import validate_submission
-from ..domain.contact import validate_contact
+from ..domain.contact import validate_contact, wants_follow_up
 from ..journey import current_bank, current_catalogue, scan_or_404
 from ..models import Scan
 from ..records.handover import store_lead
 from ..records.leads import LeadConflict
-from ..records.rescans import comparison, erase_chain
+from ..records.rescans import comparison, erase_chain, steps_taken_error
 from ..records.results import (
     WerkplaatsView,
     advice_still_offered,
@@ -23,7 +23,7 @@ from ..records.results import (
     stored_strengths,
     werkplaats_view,
 )
-from ..records.scans import store_submission
+from ..records.scans import find_scan, store_submission
 from ..web import rate_wait
 from ..werkplaatsen import all_werkplaatsen
 from .schema import openapi_document
@@ -169,6 +169,7 @@ def comparison_document(scan: Scan, bank: Bank) -> dict[str, Any] | None:
         ],
         "resolved_safety": list(found.resolved_safety),
         "partial": found.partial,
+        "steps_taken": list(found.steps_taken),
     }
 
 
@@ -233,10 +234,11 @@ def create_scan():
         return problem
     bank = current_bank()
     submission, errors = validate_submission(bank, payload)
-    if errors:
-        return _errors(errors)
     session = get_session()
     begin_write(session)  # routing reads the werkplaatsen, then the scan is written
+    earlier = _previous_scan(submission.previous, submission.steps_taken, errors)
+    if errors:
+        return _errors(errors)
     scan = store_submission(
         session,
         bank,
@@ -244,10 +246,26 @@ def create_scan():
         submission.answers,
         submission.profile,
         submission.partner,
+        earlier,
+        submission.steps_taken,
     )
     session.commit()
     document = result_document(scan, bank)
     return jsonify(document), 201, {"Location": document["result_url"]}
+
+
+def _previous_scan(token: str | None, steps: list[str] | None, errors: dict) -> Scan | None:
+    """The completed scan a submission re-does, or None; what is wrong goes into errors."""
+    if token is None:
+        return None
+    earlier = find_scan(get_session(), token, outcome=False)
+    if earlier is None or not earlier.is_completed:
+        # Unknown, erased or unfinished: the same words, so a token's existence stays unsaid.
+        errors["previous"] = "Er is geen afgeronde scan met dit token."
+        return None
+    if steps is not None and (message := steps_taken_error(current_catalogue(), earlier, steps)):
+        errors["steps_taken"] = message
+    return earlier
 
 
 @bp.get("/scans/<token>")
@@ -285,7 +303,7 @@ def create_lead(token: str):
     if scan.lead is None and (wait := rate_wait("lead")) is not None:
         return _too_many(wait)
     try:
-        lead, created = store_lead(scan, contact)
+        lead, created = store_lead(scan, contact, wants_follow_up(payload))
     except LeadConflict:
         return _errors(
             {"lead": "Voor deze scan is al om contact gevraagd, met andere gegevens."}, 409

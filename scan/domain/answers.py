@@ -19,7 +19,9 @@ from .text import END
 PARTNER_PATTERN = re.compile(f"^[a-z0-9][a-z0-9-]{{0,39}}{END}")
 
 #: The fields of an API submission; any other is refused, so a typo does not go unnoticed.
-SUBMISSION_FIELDS = ("answers", "profile", "partner")
+SUBMISSION_FIELDS = ("answers", "profile", "partner", "previous", "steps_taken")
+#: A scan's token as the app makes them (records.scans.new_token); published in the document.
+TOKEN_PATTERN = re.compile(f"^[A-Za-z0-9_-]{{20,64}}{END}")
 UNKNOWN_FIELD = "Dit veld bestaat niet."
 
 MISSING_ANSWER = "Kies een antwoord. Weet je het niet? Kies dan 'Weet ik niet'."
@@ -80,6 +82,10 @@ class Submission:
     answers: dict[str, Any] = field(default_factory=dict)
     profile: dict[str, str | None] = field(default_factory=dict)
     partner: str | None = None
+    #: A re-scan: the token of the earlier scan (checked against the database by the caller).
+    previous: str | None = None
+    #: A re-scan's steps taken since (checked against the earlier scan's advice by the caller).
+    steps_taken: list[str] | None = None
 
 
 def validate_submission(bank: Bank, payload: Any) -> tuple[Submission, dict[str, str]]:
@@ -130,10 +136,43 @@ def validate_submission(bank: Bank, payload: Any) -> tuple[Submission, dict[str,
             else:
                 errors[f"answers.{key}"[:200]] = "Deze vraag bestaat niet."
 
-    partner = payload.get("partner")
-    if partner is not None:
-        if isinstance(partner, str) and PARTNER_PATTERN.search(partner):
-            submission.partner = partner
-        else:
-            errors["partner"] = "Een partner-id bestaat uit kleine letters, cijfers en streepjes."
+    submission.partner = _matching(
+        payload,
+        "partner",
+        PARTNER_PATTERN,
+        "Een partner-id bestaat uit kleine letters, cijfers en streepjes.",
+        errors,
+    )
+    _check_rescan(payload, submission, errors)
     return submission, errors
+
+
+def _matching(
+    payload: Mapping[str, Any], name: str, pattern: re.Pattern, message: str, errors: dict
+) -> str | None:
+    """An optional text field's value if it matches `pattern`; else None, with `message`."""
+    value = payload.get(name)
+    if value is None:
+        return None
+    if isinstance(value, str) and pattern.search(value):
+        return value
+    errors[name] = message
+    return None
+
+
+def _check_rescan(payload: Mapping[str, Any], submission: Submission, errors: dict) -> None:
+    """Check the shape of a re-scan's "previous" and "steps_taken"; the rest needs the data."""
+    previous = payload.get("previous")
+    message = "Dit is geen token van een scan."
+    submission.previous = _matching(payload, "previous", TOKEN_PATTERN, message, errors)
+    steps = payload.get("steps_taken")
+    if steps is None:
+        return
+    if previous is None:
+        errors["steps_taken"] = "Geef ook 'previous': de stappen horen bij een eerdere scan."
+    elif not isinstance(steps, list) or not all(isinstance(s, str) for s in steps):
+        errors["steps_taken"] = "Geef een lijst met advies-id's (die mag leeg zijn)."
+    elif len(set(steps)) != len(steps):
+        errors["steps_taken"] = "Je hebt een advies meer dan één keer genoemd."
+    else:
+        submission.steps_taken = steps

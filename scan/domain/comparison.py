@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..content import Bank
+from .steps_taken import taken_advice
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class Comparison:
     resolved_safety: tuple[str, ...]
     #: True when the earlier scan used another bank version: only common questions count.
     partial: bool
+    #: The earlier scan's advice the ondernemer says they took up since (advice ids).
+    steps_taken: tuple[str, ...] = ()
 
 
 def _normalised(answer: Any) -> Any:
@@ -62,8 +65,11 @@ def compare(
 ) -> Comparison:
     """Compare two completed scans given as {"result": ..., "answers": ...} dicts.
 
-    `bank` is the bank the re-scan was scored with, narrowed to its sector.
+    `bank` is the bank the re-scan was scored with, narrowed to its sector. `after` may hold
+    "steps_taken", the re-scan's answer to the steps-taken question; only advice the earlier
+    result gave counts.
     """
+    advised = {advice["id"] for advice in before["result"].get("advice", [])}
     before_result, after_result = before["result"], after["result"]
     themes: dict[str, Change] = {
         theme.id: Change(
@@ -93,4 +99,5 @@ def compare(
         changed_answers=changed,
         resolved_safety=resolved,
         partial=not same_version,
+        steps_taken=tuple(a for a in taken_advice(after.get("steps_taken")) if a in advised),
     )

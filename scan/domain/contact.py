@@ -45,6 +45,34 @@ _CONSENT_NATIONAL = (
 )
 
 
+#: The reminder is a consent of its own, asked by a second box that is never required: the
+#: contact consent covers the werkplaats's contact about the question, not mail from us later.
+#: Bump the version whenever the text changes: every reminder stores the version it agreed to.
+FOLLOW_UP_CONSENT_VERSION = "2026-12-05.1"
+#: {period} is FOLLOW_UP_DAYS in words ("90 dagen"); the setting is no part of the text.
+FOLLOW_UP_CONSENT_TEXT = (
+    "Stuur me over {period} één e-mail met een herinnering om de scan opnieuw te doen, zodat "
+    "ik zie wat er veranderd is. Ik kan me altijd afmelden met de link in die e-mail."
+)
+FOLLOW_UP_ERROR = "Kies ja (true) of nee (false) voor de herinnering, of laat dit veld weg."
+
+
+def follow_up_consent_text(period: str) -> str:
+    """Return the reminder's consent sentence, with the wait in words ("90 dagen")."""
+    return FOLLOW_UP_CONSENT_TEXT.format(period=period)
+
+
+def follow_up_error(value: Any) -> str | None:
+    """Return a Dutch message unless the reminder choice is true or false."""
+    # null too: the document says boolean, and what it forbids the API refuses.
+    return None if isinstance(value, bool) else FOLLOW_UP_ERROR
+
+
+def wants_follow_up(payload: Mapping[str, Any]) -> bool:
+    """Tell whether an API payload that passed validate_contact asks for the reminder."""
+    return payload.get("follow_up") is True
+
+
 def consent_text(werkplaats_name: str | None) -> str:
     """Return the consent sentence naming who receives the details (None: national queue)."""
     if werkplaats_name is None:
@@ -163,10 +191,12 @@ def validate_contact(payload: Any) -> tuple[Contact | None, dict[str, str]]:
         return None, {"body": "Stuur een JSON-object met je contactgegevens."}
     errors = {name: m for name in FIELDS if (m := field_error(name, payload.get(name)))}
     for key in payload:
-        if key not in FIELDS and key != "consent":
+        if key not in FIELDS and key not in ("consent", "follow_up"):
             errors[str(key)[:200]] = "Dit veld bestaat niet."
     if message := consent_error(payload.get("consent")):
         errors["consent"] = message
+    if "follow_up" in payload and (message := follow_up_error(payload["follow_up"])):
+        errors["follow_up"] = message  # left out: no reminder
     if errors:
         return None, errors
     return clean_contact(payload), {}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..content import Question
-from ..content.model import DONT_KNOW_ID
+from ..content import Option, Question
+from ..content.model import DONT_KNOW_ID, DONT_KNOW_LABEL
 
 #: The journey step that asks it: the first page of a re-scan.
 STEP = "stappen"
@@ -31,9 +31,11 @@ def steps_question(advice: Iterable[tuple[str, str]]) -> Question:
     belongs to no theme and is never scored: the one point per option is there because a
     bank question that gives no points is refused (content.rules), not to be counted.
     """
-    options = [{"id": advice_id, "label": title, "points": 1} for advice_id, title in advice]
-    options.append({"id": NONE_ID, "label": "Geen van deze", "exclusive": True})
-    return Question(id=QUESTION_ID, text=TEXT, hint=HINT, type="multiple", options=options)
+    options = [Option(id=advice_id, label=title, points=1) for advice_id, title in advice]
+    options.append(Option(id=NONE_ID, label="Geen van deze", exclusive=True))
+    # As the loader adds it to each bank question (objects do not get it added).
+    options.append(Option(id=DONT_KNOW_ID, label=DONT_KNOW_LABEL, dont_know=True, exclusive=True))
+    return Question(id=QUESTION_ID, text=TEXT, hint=HINT, type="multiple", options=tuple(options))
 
 
 def taken_advice(answer: Iterable[str] | None) -> tuple[str, ...]:

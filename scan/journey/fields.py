@@ -124,6 +124,9 @@ KVK_HINT = (
     "ingeschreven; met je nummer hoeft de werkplaats dat niet na te vragen."
 )
 
+#: Said above the reminder's box: it is a choice of its own, apart from the contact request.
+FOLLOW_UP_HINT = "Niet verplicht: je vraag om contact gaat ook zonder deze herinnering door."
+
 #: How each contact field is rendered: kind, autocomplete token, inputmode, hint, required.
 CONTACT_FIELDS = {
     "name": ("text", "name", "", None, True),
@@ -139,6 +142,7 @@ CONTACT_FIELDS = {
         False,
     ),
     "consent": ("checkbox", "off", "", None, True),
+    "follow_up": ("checkbox", "off", "", FOLLOW_UP_HINT, False),
 }
 
 

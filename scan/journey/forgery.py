@@ -13,6 +13,8 @@ import base64
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
@@ -47,6 +49,20 @@ def is_cross_site() -> bool:
     return urlsplit(origin).netloc != request.host
 
 
+#: Views that other sites may post to (see cross_site_allowed).
+_CROSS_SITE_VIEWS: set[Callable[..., Any]] = set()
+
+
+def cross_site_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Let posts from anywhere reach this view: its URL holds the only key it needs.
+
+    For the one-click unsubscribe of RFC 8058, which a mail program may post from wherever
+    it runs; a forger would need the unguessable token in the URL, and could only unsubscribe.
+    """
+    _CROSS_SITE_VIEWS.add(view)
+    return view
+
+
 def init_app(app: Flask) -> None:
     """Check every unsafe request outside the JSON API; give templates the form tokens."""
     app.jinja_env.globals["scan_form_token"] = issue_form_token
@@ -55,6 +71,8 @@ def init_app(app: Flask) -> None:
     def _refuse_cross_site_posts() -> None:
         unsafe = request.method in UNSAFE_METHODS and not request.path.startswith("/api/")
         if unsafe and is_cross_site():
+            if app.view_functions.get(request.endpoint or "") in _CROSS_SITE_VIEWS:
+                return
             raise CrossSiteRequest
 
 

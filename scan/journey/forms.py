@@ -6,13 +6,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, Field, Form, StringField, TextAreaField
 from wtforms.validators import StopValidation
 
 from ..content import ProfileItem, Question
 from ..domain.answers import answer_error, profile_error
-from ..domain.contact import CONSENT_TEXT, consent_error, field_error
+from ..domain.contact import (
+    CONSENT_TEXT,
+    FOLLOW_UP_CONSENT_TEXT,
+    consent_error,
+    field_error,
+    follow_up_consent_text,
+)
+from ..web import period_nl
 
 CHOOSE_AT_LEAST_ONE = (
     "Kies minstens één antwoord. Past er geen? Kies dan 'Geen van deze' of 'Weet ik niet'."
@@ -111,8 +119,14 @@ class ContactForm(Form):
         "Waar wil je hulp bij? (niet verplicht)", validators=[_contact_check("message")]
     )
     consent = BooleanField(CONSENT_TEXT, validators=[_consent_check])
+    #: Never required, never pre-ticked: a reminder is a consent of its own.
+    follow_up = BooleanField(FOLLOW_UP_CONSENT_TEXT)
 
 
 def build_contact_form(formdata: MultiDict | None) -> ContactForm:
     """Build the contact form, filled with what was posted (None: empty)."""
-    return ContactForm(formdata=formdata)
+    form = ContactForm(formdata=formdata)
+    # The wait is a setting; the sentence around it is the versioned consent text.
+    period = period_nl(current_app.config["FOLLOW_UP_DAYS"])
+    form.follow_up.label.text = follow_up_consent_text(period)
+    return form

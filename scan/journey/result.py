@@ -10,11 +10,12 @@ from ..domain.contact import clean_contact, consent_text
 from ..domain.postcode import PostcodeError, parse_pc4
 from ..errors import wait_nl
 from ..models import Scan
+from ..records.follow_ups import reminder_of
 from ..records.handover import store_lead
 from ..records.leads import LeadConflict
 from ..records.rescans import chain, erase_chain, present_comparison, start_rescan
 from ..records.results import present_result, werkplaats_heading, werkplaats_view
-from ..records.scans import PROFILE_STEP, change_postcode, next_step
+from ..records.scans import change_postcode, next_step
 from ..web import limit_rate, rate_wait
 from ..werkplaatsen import NATIONAL
 from . import current_bank, current_catalogue, scan_or_404
@@ -54,7 +55,7 @@ def result(token: str):
 def _result_context(scan: Scan) -> dict:
     result = present_result(scan, current_bank(), current_catalogue())
     werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
-    comparison = present_comparison(get_session(), current_bank(), scan)
+    comparison = present_comparison(get_session(), current_bank(), current_catalogue(), scan)
     return dict(
         result=result,
         comparison=comparison,
@@ -120,7 +121,7 @@ def _contact(token: str, form):
             headers = {"Retry-After": str(wait)}
         else:
             try:
-                store_lead(scan, clean_contact(form.data))
+                store_lead(scan, clean_contact(form.data), form.follow_up.data is True)
             except LeadConflict:
                 status, conflict = 409, True
             else:
@@ -223,7 +224,11 @@ def contact_sent(token: str):
         return redirect(journey_url("result.contact", token=token), code=303)
     werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
     return render_template(
-        "result/contact_sent.html", lead=scan.lead, werkplaats=werkplaats, token=token
+        "result/contact_sent.html",
+        lead=scan.lead,
+        werkplaats=werkplaats,
+        token=token,
+        reminder=reminder_of(get_session(), scan.lead.id),
     )
 
 
@@ -265,9 +270,10 @@ def rescan(token: str):
         ), 400
     limit_rate("scan")
     session = get_session()
-    again = start_rescan(session, current_bank(), scan)
+    again = start_rescan(session, current_bank(), current_catalogue(), scan)
     session.commit()
-    return redirect(journey_url("public.step", token=again.token, step=PROFILE_STEP), code=303)
+    step = next_step(again, current_bank())
+    return redirect(journey_url("public.step", token=again.token, step=step), code=303)
 
 
 @bp.get("/verwijderd")

@@ -19,14 +19,21 @@ from sqlalchemy.exc import OperationalError
 from ..content import Bank
 from ..db import get_session, rollback_request
 from ..domain.answers import PARTNER_PATTERN, clean_profile_value
+from ..domain.steps_taken import QUESTION_ID as STEPS_TAKEN_QUESTION
+from ..domain.steps_taken import STEP as STEPS_TAKEN_STEP
+from ..domain.steps_taken import taken_advice
+from ..models import Scan
+from ..records.rescans import offered_advice, offered_question, previous_scan
 from ..records.scans import (
     PROFILE_STEP,
     RESULT_STEP,
     complete_draft,
     create_draft,
     first_open_step,
+    journey_steps,
     may_open,
     next_step,
+    scan_steps,
     sector_bank,
     sent_step,
     step_ids,
@@ -122,19 +129,26 @@ def resume(token: str):
     return redirect(_step_url(token, next_step(scan, current_bank())), code=303)
 
 
-def _step_items(bank: Bank, step: str):
+def _step_items(bank: Bank, step: str, offered: list[str]):
+    """The questions of a step; `offered`: the advice ids the steps-taken question lists."""
     if step == PROFILE_STEP:
         return bank.profile
+    if step == STEPS_TAKEN_STEP:
+        question = offered_question(current_catalogue(), offered)
+        return (question,) if question else ()
     return bank.themes_by_id[step].all_questions
 
 
-def _build_form(bank: Bank, step: str, formdata):
-    items = _step_items(bank, step)
-    return StepForm(items, formdata), items
+def _offered(scan: Scan) -> list[str]:
+    """The advice ids a re-scan's steps-taken question lists: its earlier scan's advice."""
+    earlier = previous_scan(get_session(), scan)
+    return [i for i, _ in offered_advice(current_catalogue(), earlier)] if earlier else []
 
 
 def _split_values(bank: Bank, step: str, values: dict) -> tuple[dict, dict]:
     """Return (answers, profile) to store from a step's valid field values."""
+    if step == STEPS_TAKEN_STEP:
+        return {}, {}
     if step != PROFILE_STEP:
         return values, {}
     profile = {k: clean_profile_value(bank.profile_by_id[k], v) for k, v in values.items()}
@@ -145,25 +159,32 @@ def _split_values(bank: Bank, step: str, values: dict) -> tuple[dict, dict]:
 def step(token: str, step: str):
     """Show one step of the scan, or store its answers and move on."""
     bank = current_bank()
-    if step not in step_ids(bank):
+    if step not in journey_steps(bank, rescan=True):
         abort(404)
     if request.method == "GET":
         return _show_step(bank, token, step)
     # The form is built before the database is touched: if the database is down, the
     # ondernemer's choices can still be shown again, ready to be sent once it is back.
-    # The page names the sector it was made for; the scan's own profile decides once read.
+    # The page names the sector it was made for, whether it belongs to a re-scan and which
+    # advice it listed; the scan itself decides once read.
     page_bank = _page_bank(bank, step, request.form.get("sector"))
-    form, items = _build_form(page_bank, step, request.form)
+    items = _step_items(page_bank, step, request.form.getlist("offered"))
+    form = StepForm(items, request.form)
+    steps = journey_steps(
+        bank, rescan=step == STEPS_TAKEN_STEP or request.form.get("rescan") == "1"
+    )
     if not form_token_valid(token):
         # Nothing is stored; the choices come back on the page, with a fresh token.
-        page = _render_step(page_bank, token, step, items, *form_values(form), FORM_TOKEN_ERROR)
+        page = _render_step(
+            page_bank, token, step, items, steps, *form_values(form), FORM_TOKEN_ERROR
+        )
         return page, 400
     try:
         return _store_step(bank, token, step, request.form)
     except OperationalError:
         rollback_request()
         logger.warning("database unavailable while storing a step; the page is shown again")
-        page = _render_step(page_bank, token, step, items, *form_values(form), DATABASE_DOWN)
+        page = _render_step(page_bank, token, step, items, steps, *form_values(form), DATABASE_DOWN)
         return page, 503, {"Retry-After": "30"}
 
 
@@ -180,10 +201,22 @@ def _show_step(bank: Bank, token: str, step: str):
         return redirect(_step_url(token, RESULT_STEP), code=303)
     if not may_open(scan, bank, step):
         return redirect(_step_url(token, next_step(scan, bank)), code=303)
-    # No form object is needed to show stored answers: the views are made from them directly.
-    stored = scan.profile if step == PROFILE_STEP else scan.answers
     page_bank = _page_bank(bank, step, scan.profile.get("sector"))
-    return _render_step(page_bank, scan.token, step, _step_items(page_bank, step), stored)
+    items = _step_items(page_bank, step, _offered(scan) if step == STEPS_TAKEN_STEP else [])
+    if not items:  # a re-scan whose earlier scan left no advice to ask about
+        return redirect(_step_url(token, next_step(scan, bank)), code=303)
+    # No form object is needed to show stored answers: the views are made from them directly.
+    stored = _stored_values(scan, step)
+    return _render_step(page_bank, scan.token, step, items, scan_steps(bank, scan), stored)
+
+
+def _stored_values(scan: Scan, step: str) -> dict:
+    """The answers stored for a step's questions, by question id."""
+    if step == PROFILE_STEP:
+        return scan.profile
+    if step == STEPS_TAKEN_STEP:
+        return {STEPS_TAKEN_QUESTION: scan.steps_taken or []}
+    return scan.answers
 
 
 def _store_step(bank: Bank, token: str, step: str, formdata):
@@ -198,11 +231,14 @@ def _store_step(bank: Bank, token: str, step: str, formdata):
     if not may_open(scan, bank, step):
         return redirect(_step_url(token, next_step(scan, bank)), code=303)
     page_bank = _page_bank(bank, step, scan.profile.get("sector"))
-    form, items = _build_form(page_bank, step, formdata)
-    steps = step_ids(bank)
+    items = _step_items(page_bank, step, _offered(scan) if step == STEPS_TAKEN_STEP else [])
+    form = StepForm(items, formdata)
+    steps = scan_steps(bank, scan)
     valid = form.validate()
     # Keep every valid answer, even when another one on the page is missing.
     answers, profile = _split_values(bank, step, valid_data(form))
+    if step == STEPS_TAKEN_STEP and STEPS_TAKEN_QUESTION in valid_data(form):
+        scan.steps_taken = valid_data(form)[STEPS_TAKEN_QUESTION]
     index = steps.index(step)
     if request.form.get("action") == "back" and index > 0:
         # Unanswered questions may wait, but an answer that cannot be stored (say "Weet ik
@@ -218,7 +254,7 @@ def _store_step(bank: Bank, token: str, step: str, formdata):
     if not valid:
         store_draft(scan, sent_step(scan, answers, profile, None))
         session.commit()
-        return _render_step(page_bank, scan.token, step, items, *form_values(form)), 422
+        return _render_step(page_bank, scan.token, step, items, steps, *form_values(form)), 422
     values = sent_step(scan, answers, profile, step)
     values["steps_done"] = steps_still_done(
         sector_bank(bank, values["profile"]), values["steps_done"], values["answers"]
@@ -228,7 +264,7 @@ def _store_step(bank: Bank, token: str, step: str, formdata):
     else:
         store_draft(scan, values)
     session.commit()
-    return redirect(_step_url(token, first_open_step(values["steps_done"], bank)), code=303)
+    return redirect(_step_url(token, first_open_step(values["steps_done"], steps)), code=303)
 
 
 def _render_step(
@@ -236,23 +272,34 @@ def _render_step(
     token: str,
     step: str,
     items,
+    steps: tuple[str, ...],
     values: dict,
     errors: dict | None = None,
     form_error: str | None = None,
 ) -> str:
     """Render a step page with the answers given so far and any errors."""
-    context = _step_context(bank, token, step, items, values, errors, form_error)
+    context = _step_context(bank, token, step, items, steps, values, errors, form_error)
     return render_template("public/step.html", **context, form_token=issue_form_token(token))
 
 
-def _step_context(bank: Bank, token: str, step: str, items, values, errors=None, form_error=None):
-    steps = step_ids(bank)
+_TITLES = {PROFILE_STEP: "Over je bedrijf", STEPS_TAKEN_STEP: "Sinds je vorige scan"}
+
+
+def _step_context(
+    bank: Bank, token: str, step: str, items, steps, values, errors=None, form_error=None
+):
     index = steps.index(step)
     questions = question_views(items, values, errors)
     theme = bank.themes_by_id.get(step)
     return {
-        "title": theme.title if theme else "Over je bedrijf",
+        "title": theme.title if theme else _TITLES[step],
         "intro": theme.intro if theme else None,
+        "rescan": steps[0] == STEPS_TAKEN_STEP,
+        # What the steps-taken question listed, so the page can be shown again without
+        # the database; once the scan is read, its earlier scan decides.
+        "offered": taken_advice(o.value for q in questions for o in q.options)
+        if step == STEPS_TAKEN_STEP
+        else (),
         "number": index + 1,
         "total": len(steps),
         "questions": questions,

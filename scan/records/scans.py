@@ -15,6 +15,7 @@ from ..db import begin_write
 from ..domain.advice import Advice, recommend
 from ..domain.answers import answer_error
 from ..domain.scoring import ScanScore, score_scan
+from ..domain.steps_taken import STEP as STEPS_TAKEN_STEP
 from ..models import Scan, utcnow
 from ..werkplaatsen import route_pc4
 
@@ -24,6 +25,21 @@ RESULT_STEP = "resultaat"
 def step_ids(bank: Bank) -> tuple[str, ...]:
     """Return the journey's steps in order: the profile, then one per theme (made once)."""
     return bank.step_ids
+
+
+def journey_steps(bank: Bank, rescan: bool) -> tuple[str, ...]:
+    """Return a scan's steps in order: a re-scan first asks which advised steps were taken."""
+    return (STEPS_TAKEN_STEP, *bank.step_ids) if rescan else bank.step_ids
+
+
+def scan_steps(bank: Bank, scan: Scan) -> tuple[str, ...]:
+    """Return the steps of this scan (see journey_steps).
+
+    A re-scan whose earlier scan left no advice to ask about has nothing for the first
+    step: records.rescans.start_rescan stores its steps taken as [] (an answer always
+    names at least one option), and the step is not in its journey.
+    """
+    return journey_steps(bank, scan.previous_token is not None and scan.steps_taken != [])
 
 
 def score_column(theme_id: str) -> str:
@@ -63,7 +79,7 @@ def find_scan(session: Session, token: str, outcome: bool = True) -> Scan | None
 
 def next_step(scan: Scan, bank: Bank) -> str:
     """Return the first step not yet done, or the result step when all are done."""
-    return first_open_step(scan.steps_done, bank)
+    return first_open_step(scan.steps_done, scan_steps(bank, scan))
 
 
 def sector_bank(bank: Bank, profile: dict[str, Any]) -> Bank:
@@ -89,8 +105,7 @@ def steps_still_done(bank: Bank, steps_done: list[str], answers: dict[str, Any])
     return [
         step
         for step in steps_done
-        if step == PROFILE_STEP
-        or step not in bank.themes_by_id
+        if step not in bank.themes_by_id
         or all(
             answer_error(q, answers.get(q.id)) is None
             for q in bank.themes_by_id[step].all_questions
@@ -98,15 +113,15 @@ def steps_still_done(bank: Bank, steps_done: list[str], answers: dict[str, Any])
     ]
 
 
-def first_open_step(steps_done: list[str], bank: Bank) -> str:
-    """Return the first step not in steps_done, or the result step when all are done."""
+def first_open_step(steps_done: list[str], steps: tuple[str, ...]) -> str:
+    """Return the first of the steps not in steps_done, or the result step when all are done."""
     done = set(steps_done)
-    return next((s for s in step_ids(bank) if s not in done), RESULT_STEP)
+    return next((s for s in steps if s not in done), RESULT_STEP)
 
 
 def may_open(scan: Scan, bank: Bank, step: str) -> bool:
     """Tell whether a step page may be shown: done steps and the next one, not beyond."""
-    steps = step_ids(bank)
+    steps = scan_steps(bank, scan)
     if step not in steps:
         return False
     upcoming = next_step(scan, bank)
@@ -255,14 +270,22 @@ def store_submission(
     answers: dict[str, Any],
     profile: dict[str, Any],
     partner: str | None,
+    previous: Scan | None = None,
+    steps_taken: list[str] | None = None,
 ) -> Scan:
-    """Score and store a complete set of answers as a completed scan (the API's path)."""
+    """Score and store a complete set of answers as a completed scan (the API's path).
+
+    With `previous`, a re-scan of that completed scan (checked by the caller), with the
+    steps taken since as reported.
+    """
     values = completion(session, bank, catalogue, answers, profile)
     scan = Scan(
         token=new_token(),
         partner=partner,
         profile=dict(profile),
-        steps_done=list(step_ids(bank)),
+        steps_done=list(journey_steps(bank, previous is not None)),
+        previous_token=previous.token if previous else None,
+        steps_taken=steps_taken,
         **values,
     )
     session.add(scan)

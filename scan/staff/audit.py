@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "lead.note": "notitie toegevoegd",
     "lead.status": "status gewijzigd",
     "lead.reassign": "doorgestuurd naar een andere werkplaats",
+    "lead.invite": "uitgenodigd om de scan opnieuw te doen",
     "export": "aanvragen geëxporteerd",
     "user.create": "account aangemaakt",
     "user.update": "account gewijzigd",

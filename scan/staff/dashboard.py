@@ -1,4 +1,8 @@
-"""Reporting: the numbers a werkplaats and the network report on, from SQL aggregates."""
+"""Reporting: the numbers a werkplaats and the network report on, from SQL aggregates.
+
+The re-scan figures are the exception: they compare results, so `rescans_in` reads the
+re-scans with their earlier scans (one query) and `impact` computes them.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased, raiseload
 
 from ..content import Bank
 from ..models import Lead, Scan
+from ..records.chains import chain_roots
+from ..records.rescans import compare_scans
 from ..records.scans import score_column
-from .inbox import NATIONAL
+from .impact import Rescan, RescanFigures, percentage, rescan_figures
+from .inbox import NATIONAL, start_of
 from .workflow import STATUSES
 
 WEEKS = 12
@@ -44,9 +51,7 @@ class Statistics:
     @property
     def conversion(self) -> str:
         """Leads per completed scan, as a Dutch percentage."""
-        if not self.scans:
-            return "-"
-        return f"{100 * self.leads / self.scans:.1f}".replace(".", ",") + "%"
+        return percentage(self.leads, self.scans)
 
 
 def _scoped(query, column, scope: str | None):
@@ -172,3 +177,72 @@ def statistics(session: Session, bank: Bank, scope: str | None, now: datetime) -
         trained=on_track("training"),
         trajecten=on_track("traject"),
     )
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole days, both included; None: no limit on that side."""
+
+    first: date | None = None
+    last: date | None = None
+
+    def conditions(self, column) -> list:
+        """The conditions that keep a moment within the period."""
+        found = []
+        if self.first:
+            found.append(column >= start_of(self.first))
+        if self.last:
+            found.append(column < start_of(self.last + timedelta(days=1)))
+        return found
+
+
+def rescans_in(
+    session: Session, bank: Bank, scope: str | None, partner: str | None, period: Period
+) -> list[Rescan]:
+    """Read the completed re-scans of a scope, partner and period, each with its earlier scan.
+
+    A re-scan belongs to the werkplaats it was routed to and the partner it came through,
+    like every other figure here; the period is that of its completion. One query: the
+    re-scans joined to the scans they were started from and to their chain's first scan.
+    """
+    conditions = [
+        Scan.status == "completed",
+        Scan.previous_token.is_not(None),
+        *period.conditions(Scan.completed_at),
+    ]
+    if partner:
+        conditions.append(Scan.partner == partner)
+    chosen = _scoped(select(Scan.id).where(*conditions), Scan.werkplaats_id, scope)
+    roots = chain_roots(chosen)
+    earlier = aliased(Scan, name="earlier")
+    rows = session.execute(
+        select(Scan, earlier, roots.c.root)
+        .join(earlier, earlier.token == Scan.previous_token)
+        .join(roots, roots.c.seed == Scan.id)
+        .where(earlier.status == "completed")
+        # Neither werkplaats nor lead is read: a lazy load here would be a query per row.
+        .options(*(raiseload(s.werkplaats) for s in (Scan, earlier)))
+    ).all()
+    found = []
+    for scan, before, root in rows:
+        change = compare_scans(bank, before, scan)
+        found.append(
+            Rescan(
+                scan_id=scan.id,
+                chain=root,
+                completed_at=scan.completed_at,
+                theme_deltas={t: c.delta for t, c in change.themes.items()} if change else {},
+                resolved_safety=change.resolved_safety if change else (),
+                offered=tuple(advice["id"] for advice in (before.result or {}).get("advice", [])),
+                steps_answer=None if scan.steps_taken is None else tuple(scan.steps_taken),
+            )
+        )
+    return found
+
+
+def rescan_statistics(
+    session: Session, bank: Bank, scope: str | None, partner: str | None, period: Period
+) -> RescanFigures:
+    """Compute the re-scan figures of a scope, partner and period (rules: staff.impact)."""
+    rescans = rescans_in(session, bank, scope, partner, period)
+    return rescan_figures(rescans, [theme.id for theme in bank.themes])

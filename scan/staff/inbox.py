@@ -114,7 +114,8 @@ def parse_filters(args, user: StaffUser, werkplaats_ids: set[str]) -> Filters:
     return filters
 
 
-def _start_of(day: date) -> datetime:
+def start_of(day: date) -> datetime:
+    """Return the first moment of a day (UTC), as the date filters count it."""
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
@@ -133,9 +134,9 @@ def filtered(query: Select, filters: Filters) -> Select:
     if filters.partner:
         query = query.where(Lead.partner == filters.partner)
     if filters.date_from:
-        query = query.where(Lead.created_at >= _start_of(filters.date_from))
+        query = query.where(Lead.created_at >= start_of(filters.date_from))
     if filters.date_to:
-        query = query.where(Lead.created_at < _start_of(filters.date_to + timedelta(days=1)))
+        query = query.where(Lead.created_at < start_of(filters.date_to + timedelta(days=1)))
     if filters.q:
         for word in filters.q.lower().split():
             escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

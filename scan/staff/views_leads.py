@@ -14,14 +14,17 @@ from flask import (
 )
 from sqlalchemy import func, select
 
+from ..content import Bank
 from ..db import database, get_session
 from ..loading import current_bank, current_catalogue
 from ..models import Lead, Werkplaats
+from ..records.follow_ups import follow_up_state
 from ..records.results import present_result
 from ..werkplaatsen import all_werkplaatsen
 from .audit import SEARCH_USED, recent_events, record
 from .export import to_csv, to_xlsx
 from .inbox import NATIONAL, PAGE_SIZE, filtered, lead_for, page_of, parse_filters, visible_leads
+from .lead_chain import lead_chain
 from .models import LeadNote, StaffUser
 from .web import init_blueprint, login_required, signed_in_user
 from .workflow import STATUSES, allowed_next, transition_error
@@ -106,24 +109,24 @@ def export(kind: str):
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if kind == "csv":
         return Response(
-            stream_with_context(_streamed_csv(query)),
+            stream_with_context(_streamed_csv(query, current_bank())),
             mimetype="text/csv",
             headers=headers | {"Content-Type": "text/csv; charset=utf-8"},
         )
     return Response(
-        to_xlsx(session.scalars(query)),
+        to_xlsx(session, session.scalars(query), current_bank()),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers=headers,
     )
 
 
-def _streamed_csv(query):
+def _streamed_csv(query, bank: Bank):
     """Yield the CSV from a session of its own: the request's session commits before the
     body is streamed, and a large export should not sit in memory."""
     with database().sessions() as session:
         leads = session.scalars(query.execution_options(yield_per=500))
         try:
-            yield from to_csv(leads)
+            yield from to_csv(session, leads, bank)
         finally:
             # Also when the download is broken off: close the server-side cursor properly.
             leads.close()
@@ -175,6 +178,7 @@ def _render_detail(
         "staff/lead.html",
         lead=lead,
         result=present_result(scan, bank, current_catalogue()),
+        chain=lead_chain(session, signed_in_user(), lead, current_bank(), current_catalogue()),
         answers=answers,
         profile=profile,
         notes=notes,
@@ -186,6 +190,7 @@ def _render_detail(
         errors=errors or {},
         note=note,
         reason=reason,
+        follow_ups=follow_up_state(session, lead.id),
     ), status
 
 

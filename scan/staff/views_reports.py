@@ -6,15 +6,19 @@ from flask import Blueprint, render_template, request
 
 from ..db import get_session
 from ..journey.charts import bar_chart
-from ..loading import current_bank
+from ..loading import current_bank, current_catalogue
 from ..models import utcnow
 from ..werkplaatsen import all_werkplaatsen
-from .dashboard import statistics
-from .inbox import NATIONAL
+from .dashboard import Period, rescan_statistics, statistics
+from .impact import FORWARD_POINTS
+from .inbox import NATIONAL, parse_filters
 from .web import init_blueprint, login_required, signed_in_user
 
 bp = Blueprint("reports", __name__, url_prefix="/medewerkers")
 init_blueprint(bp)
+
+#: The inbox's filters that the re-scan figures take: a period and a partner.
+RESCAN_FILTERS = ("van", "tot", "partner")
 
 
 @bp.get("/cijfers")
@@ -31,6 +35,13 @@ def dashboard():
     else:
         scope = user.werkplaats_id
     stats = statistics(get_session(), current_bank(), scope, utcnow())
+    # The same checks and messages as the inbox's filters of these names.
+    filters = parse_filters(request.args, user, {w.id for w in werkplaatsen})
+    rescan_errors = {k: m for k, m in filters.errors.items() if k in RESCAN_FILTERS}
+    period = Period(filters.date_from, filters.date_to)
+    rescans = rescan_statistics(
+        get_session(), current_bank(), scope, filters.partner or None, period
+    )
     names = {w.id: w.name for w in werkplaatsen} | {NATIONAL: "Landelijke wachtrij"}
     return render_template(
         "staff/dashboard.html",
@@ -46,4 +57,10 @@ def dashboard():
             [(label, scans) for label, scans, _ in stats.weeks],
             max([s for _, s, _ in stats.weeks] + [1]),
         ),
-    ), (400 if error else 200)
+        rescans=rescans,
+        rescan_filters=filters,
+        rescan_errors=rescan_errors,
+        forward_points=FORWARD_POINTS,
+        theme_titles={theme.id: theme.title for theme in current_bank().themes},
+        advice_titles={item.id: item.title for item in current_catalogue().items},
+    ), (400 if error or rescan_errors else 200)

@@ -583,8 +583,10 @@ def test_whole_scan_and_lead_inside_the_iframe_with_third_party_cookies_blocked(
     for label, value in CONTACT.items():
         frame.get_by_label(label, exact=True).fill(value)
     frame.get_by_label("E-mailadres", exact=True).fill(EMAIL)
-    consent = frame.locator("form.contact-form").get_by_role("checkbox")
+    consent = frame.locator("form.contact-form #consent")
     assert not consent.is_checked(), "consent must not be pre-ticked"
+    reminder = frame.locator("form.contact-form #follow_up")
+    assert not reminder.is_checked(), "the reminder's consent must not be pre-ticked"
     consent.check()
     step_in_frame(
         page,
@@ -762,3 +764,62 @@ def test_errors_inside_the_frame_take_the_focus(embed_site: EmbedSite, chromium:
         page.wait_for_timeout(50)
     assert frame.evaluate(focused), "the error summary in the frame does not have the focus"
     assert page.evaluate("document.activeElement.tagName") == "IFRAME"
+
+
+def test_a_rescan_inside_the_iframe_stays_in_the_frame(
+    embed_site: EmbedSite, chromium: Chromium, axe_violations
+):
+    """Issue 17: "Doe de scan opnieuw" in the embed starts the re-scan in the same iframe,
+    asks which steps were taken, and shows what changed; the frame fits every page and each
+    page in it passes axe (run inside the frame)."""
+    site, page, bank = embed_site, chromium.page, embed_site.bank
+    page.goto(site.partner_url + "/")
+    iframe = wait_until_embedded(page).first
+    frame = scan_frame(iframe, site)
+    iframe.scroll_into_view_if_needed()
+
+    def next_page(name: str) -> None:
+        step_in_frame(
+            page, iframe, frame, lambda: frame.get_by_role("button", name=name, exact=True).click()
+        )
+        assert_scrolled_to(page, iframe, frame.url)
+        assert_height_follows(page, iframe, frame, frame.url)
+
+    next_page("Start de scan")
+    steps = step_ids(bank)
+    for index, _step in enumerate(steps):
+        answer_from_the_page(frame)  # the first options: the weakest answers, much advice
+        next_page("Bekijk je resultaat" if index == len(steps) - 1 else "Volgende stap")
+    first = path_of(frame)[2]
+    assert path_of(frame) == ["embed", "scan", first, RESULT_STEP]
+
+    reports = []
+    next_page("Doe de scan opnieuw")
+    again = path_of(frame)[2]
+    assert path_of(frame) == ["embed", "scan", again, "stappen"] and again != first
+    reports.append(axe_violations(frame, "steps taken, in the iframe"))
+    assert answer_from_the_page(frame) == [
+        "Welke van deze stappen heb je sinds de vorige scan gezet?"
+    ]
+    taken = frame.locator("form.step-form").get_by_role("checkbox").first
+    taken_title = frame.locator(f'label[for="{taken.get_attribute("id")}"]').inner_text()
+    for _step in steps:  # every answer is filled in already
+        next_page("Volgende stap")
+    next_page("Bekijk je resultaat")
+    assert path_of(frame) == ["embed", "scan", again, RESULT_STEP]
+    section = frame.locator("#veranderd")
+    assert section.get_by_role("heading", level=2).inner_text() == (
+        "Wat is er veranderd sinds je vorige scan?"
+    )
+    assert taken_title in section.inner_text()
+    reports.append(axe_violations(frame, "re-scan result, in the iframe"))
+    assert not [r for r in reports if r], "\n\n".join(r for r in reports if r)
+
+    with database(site.app).sessions() as session:
+        scans = {s.token: s for s in session.scalars(select(Scan))}
+        assert scans[again].previous_token == first
+        assert scans[again].embed_origin == scans[first].embed_origin == site.partner_url
+        assert scans[again].steps_taken and scans[again].partner == PARTNER
+    assert page.url == site.partner_url + "/", "the partner page itself never navigated"
+    assert_quiet(chromium, "the re-scan in the embed")
+    assert_private(chromium, site, site.partner_url)

@@ -10,6 +10,7 @@ it, with a fixed seed and a bounded number of examples.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -22,11 +23,12 @@ from sqlalchemy import func, select
 from scan.db import database
 from scan.domain.contact import PATTERNS
 from scan.domain.postcode import POSTCODE_PATTERN
-from scan.models import Lead
+from scan.models import Lead, Scan
 from tests.conftest import LOOPBACK
 from tests.serving import serving
 
 API = "/api/v1"
+ROOT = Path(__file__).resolve().parents[2]
 #: Reproducible: the same requests on every run. Raise MAX_EXAMPLES locally to search harder.
 SEED = 21
 MAX_EXAMPLES = 25
@@ -120,6 +122,12 @@ def test_schemathesis_finds_nothing_with_every_check_and_phase(make_app, tmp_pat
             text=True,
             timeout=600,
             cwd=tmp_path,
+            env=os.environ
+            | {
+                "SCHEMATHESIS_HOOKS": "tests.schemathesis_hooks",
+                "PYTHONPATH": str(ROOT),
+                "SCAN_API_URL": f"http://{netloc}{API}",
+            },
         )
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-8000:]
@@ -133,3 +141,6 @@ def test_schemathesis_finds_nothing_with_every_check_and_phase(make_app, tmp_pat
     # The links led the tool from new scans to their leads and erasure, not only to 404s.
     with database(app).sessions() as session:
         assert session.scalar(select(func.count()).select_from(Lead)) > 0
+        # And valid re-scans were sent (the hook named real earlier scans) and accepted.
+        rescans = select(func.count()).where(Scan.previous_token.is_not(None))
+        assert session.scalar(rescans) > 0

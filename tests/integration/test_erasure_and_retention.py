@@ -229,7 +229,14 @@ def test_migration_0009_keeps_every_row_scrubs_old_text_and_starts_past_erased_l
     now = utcnow()
     with database(app).sessions() as session:
         session.add(LeadNote(lead_id=kept, author_email="m@w.test", body="Gebeld."))
-        session.add(OutboxMail(lead_id=kept, recipient="w@w.test", subject="Nieuw", body="..."))
+        # Raw SQL: the model has columns that later migrations add.
+        session.execute(
+            text(
+                "INSERT INTO outbox (lead_id, recipient, subject, body, attempts, created_at)"
+                " VALUES (:lead, 'w@w.test', 'Nieuw', '...', 0, :now)"
+            ),
+            {"lead": kept, "now": now},
+        )
 
         def event(lead_id, action="lead.reassign", at=now, **detail):
             session.add(

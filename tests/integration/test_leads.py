@@ -11,25 +11,11 @@ from sqlalchemy import select
 from scan.db import Base, database
 from scan.domain.contact import CONSENT_VERSION
 from scan.models import Lead, OutboxMail, Scan, utcnow
+from tests.conftest import NATIONAL_INBOX
 from tests.journey import CONTACT, api_scan, complete_scan, count
 from tests.mailserver import free_port, start_smtp
 from tests.openapi import assert_matches
 from tests.strategies import answers_for, lowest_answer, valid_profile
-
-NATIONAL_INBOX = "leads@netwerk.test"
-
-
-@pytest.fixture
-def smtp():
-    controller, inbox = start_smtp()
-    yield controller.port, inbox
-    controller.stop()
-
-
-@pytest.fixture
-def mail_app(make_app, smtp):
-    port, _ = smtp
-    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_NATIONAL_INBOX=NATIONAL_INBOX)
 
 
 def the_lead(app) -> Lead:

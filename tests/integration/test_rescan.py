@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from scan.db import database
+from scan.domain.steps_taken import NONE_ID, QUESTION_ID, STEP
 from scan.models import Lead, Scan, utcnow
 from scan.records.scans import step_ids
 from tests.journey import CONTACT, complete_scan, count
@@ -32,10 +33,13 @@ def safety_question(bank):
     return item, item.question
 
 
-def finish(client, bank, token: str, pick) -> None:
-    """Send every step of a draft with the answers `pick` chooses."""
+def finish(client, bank, token: str, pick, taken=(NONE_ID,)) -> None:
+    """Send every step of a re-scan: the steps `taken`, then the answers `pick` chooses."""
     from tests.journey import step_formdata
 
+    if client.get(f"/scan/{token}").headers["Location"].endswith(f"/{STEP}"):
+        response = client.post(f"/scan/{token}/{STEP}", data={QUESTION_ID: list(taken)})
+        assert response.status_code == 303, response.get_data(as_text=True)
     for step in step_ids(bank):
         response = client.post(f"/scan/{token}/{step}", data=step_formdata(bank, step, pick))
         assert response.status_code == 303, response.get_data(as_text=True)
@@ -59,12 +63,14 @@ def test_a_rescan_starts_filled_in_and_linked_to_the_earlier_scan(app, client, b
     response = rescan(client, first)
     assert response.status_code == 303
     second = response.headers["Location"].split("/")[-2]
-    assert response.headers["Location"].endswith(f"/scan/{second}/profiel")
+    # First: which of the earlier advice did you take up? Then every step again.
+    assert response.headers["Location"].endswith(f"/scan/{second}/{STEP}")
     assert second != first
     earlier, again = stored(app, first), stored(app, second)
     assert again.previous_token == first and again.status == "draft"
     assert again.answers == earlier.answers and again.profile == earlier.profile
     assert again.steps_done == []  # every step is shown again, to change what changed
+    client.post(f"/scan/{second}/{STEP}", data={QUESTION_ID: NONE_ID})
     # The pages show the earlier answers ticked: the profile, and each theme once reached.
     page = client.get(f"/scan/{second}/profiel").get_data(as_text=True)
     assert re.search(rf'name="sector" value="{earlier.profile["sector"]}"\s+checked', page)
@@ -162,12 +168,12 @@ def test_retention_counts_from_the_newest_scan_of_a_chain(app, client, bank):
 
 
 def test_a_rescan_started_in_the_embed_stays_in_the_embed(app, client, bank):
-    first = complete_scan(client, bank)
+    first = complete_scan(client, bank, lowest_answer)
     page = client.get(f"/embed/scan/{first}/resultaat").get_data(as_text=True)
     assert f'action="/embed/scan/{first}/opnieuw"' in page
     response = client.post(f"/embed/scan/{first}/opnieuw")
     assert response.status_code == 303
-    assert re.search(r"^/embed/scan/[^/]+/profiel$", response.headers["Location"])
+    assert re.search(rf"^/embed/scan/[^/]+/{STEP}$", response.headers["Location"])
 
 
 def test_the_comparison_chart_shows_both_scans_per_theme(client, bank):
@@ -199,3 +205,87 @@ def test_the_api_shows_a_rescans_comparison_as_documented(client, bank):
     earlier = client.get(f"/api/v1/scans/{first}").get_json()
     assert earlier["comparison"] is None
     assert_matches(openapi, "ScanResult", earlier)
+
+
+def advice_titles(app, catalogue, token: str) -> list[str]:
+    """The titles of a stored scan's advice, in its order."""
+    return [catalogue.items_by_id[a["id"]].title for a in stored(app, token).result["advice"]]
+
+
+def test_a_rescan_first_asks_which_of_the_earlier_advice_was_taken(app, client, bank, catalogue):
+    first = complete_scan(client, bank, lowest_answer)
+    second = rescan(client, first).headers["Location"].split("/")[-2]
+    page = client.get(f"/scan/{second}/{STEP}").get_data(as_text=True)
+    assert "Welke van deze stappen heb je sinds de vorige scan gezet?" in page
+    assert "Stap 1 van 5" in page  # the question is a step of its own, before the four
+    labels = re.findall(r'<label for="stappen-gezet-\d+">([^<]+)</label>', page)
+    titles = advice_titles(app, catalogue, first)
+    assert titles and labels == [*titles, "Geen van deze", "Weet ik niet"]
+    advice_ids = [a["id"] for a in stored(app, first).result["advice"]]
+    # Nothing chosen, or "Geen" with an advice: the page comes back with what was ticked.
+    assert client.post(f"/scan/{second}/{STEP}", data={}).status_code == 422
+    response = client.post(f"/scan/{second}/{STEP}", data={QUESTION_ID: [advice_ids[0], NONE_ID]})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Geen van deze&#39; kun je niet samen met andere antwoorden kiezen." in html
+    assert re.search(rf'value="{advice_ids[0]}"\s+checked', html)
+    assert stored(app, second).steps_taken is None
+    taken = advice_ids[:2]
+    response = client.post(f"/scan/{second}/{STEP}", data={QUESTION_ID: taken})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/profiel")
+    assert stored(app, second).steps_taken == taken
+    # Shown again with the choice ticked, and listed on the result with the change.
+    page = client.get(f"/scan/{second}/{STEP}").get_data(as_text=True)
+    assert all(re.search(rf'value="{i}"\s+checked', page) for i in taken)
+    finish(client, bank, second, lowest_answer)
+    html = client.get(f"/scan/{second}/resultaat").get_data(as_text=True)
+    section = html[html.index("Stappen die je hebt gezet") :]
+    assert all(title in section[: section.index("</ul>")] for title in titles[:2])
+    assert client.get(f"/api/v1/scans/{second}").get_json()["comparison"]["steps_taken"] == taken
+
+
+def test_a_rescan_says_so_when_no_advice_was_taken_or_it_is_not_known(app, client, bank):
+    first = complete_scan(client, bank, lowest_answer)
+    for answer, words in (
+        (NONE_ID, "nog geen van de adviezen van vorige keer hebt opgepakt"),
+        ("weet-ik-niet", "niet zeker welke adviezen van vorige keer je hebt opgepakt"),
+    ):
+        second = rescan(client, first).headers["Location"].split("/")[-2]
+        finish(client, bank, second, lowest_answer, taken=(answer,))
+        html = client.get(f"/scan/{second}/resultaat").get_data(as_text=True)
+        assert words in html and "Stappen die je hebt gezet" not in html
+        assert client.get(f"/api/v1/scans/{second}").get_json()["comparison"]["steps_taken"] == []
+
+
+def test_without_earlier_advice_the_rescan_skips_the_question(app, client, bank):
+    first = complete_scan(client, bank, best_answer)
+    assert stored(app, first).result["advice"] == []
+    response = rescan(client, first)
+    second = response.headers["Location"].split("/")[-2]
+    assert response.headers["Location"].endswith(f"/scan/{second}/profiel")
+    assert client.get(f"/scan/{second}/{STEP}").status_code == 303
+    assert "Stap 1 van 4" in client.get(f"/scan/{second}/profiel").get_data(as_text=True)
+    assert stored(app, second).steps_taken == []
+
+
+def test_the_steps_question_comes_back_whole_when_the_database_is_down(
+    make_app, tmp_path, bank, catalogue
+):
+    down = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'weg' / 'scan.db'}")
+    offered = [item.id for item in catalogue.items[:3]]
+    from scan.journey.forgery import issue_form_token
+
+    with down.test_request_context():
+        form_token = issue_form_token("t" * 43)
+    data = {"form_token": form_token, "offered": offered, "rescan": "1", QUESTION_ID: offered[1]}
+    response = down.test_client().post("/scan/" + "t" * 43 + f"/{STEP}", data=data)
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    labels = re.findall(r'<label for="stappen-gezet-\d+">([^<]+)</label>', html)
+    assert labels == [
+        *(catalogue.items_by_id[i].title for i in offered),
+        "Geen van deze",
+        "Weet ik niet",
+    ]
+    assert re.search(rf'value="{offered[1]}"\s+checked', html)
+    assert "Stap 1 van 5" in html

@@ -27,6 +27,7 @@ ROUTES = {
     "/medewerkers/aanvragen/<int:lead_id>/notitie": ("POST", "lead"),
     "/medewerkers/aanvragen/<int:lead_id>/status": ("POST", "lead"),
     "/medewerkers/aanvragen/<int:lead_id>/doorsturen": ("POST", "lead"),
+    "/medewerkers/aanvragen/<int:lead_id>/uitnodigen": ("POST", "lead"),
     "/medewerkers/cijfers": ("GET", "own"),
     "/medewerkers/beheer/werkplaatsen": ("GET", "admin"),
     "/medewerkers/beheer/werkplaatsen/nieuw": ("GET", "admin"),

@@ -50,3 +50,17 @@ def test_scores_answers_and_resolved_safety_are_compared(bank):
     assert found.resolved_safety == ("back-ups",)
     assert not found.partial
     assert compare(sector_bank, before, after, same_version=False).partial
+
+
+def test_steps_taken_count_only_advice_the_earlier_scan_gave(bank):
+    sector_bank = asked(bank)
+    themes = {t.id: 50 for t in sector_bank.themes}
+    before = {"result": stored(themes, 50) | {"advice": [{"id": "a"}, {"id": "b"}]}, "answers": {}}
+
+    def taken(answer):
+        after = {"result": stored(themes, 50), "answers": {}, "steps_taken": answer}
+        return compare(sector_bank, before, after, same_version=True).steps_taken
+
+    assert taken(["b", "a"]) == ("b", "a")
+    assert taken(["a", "niet-gegeven"]) == ("a",)  # advice the earlier scan never gave
+    assert taken(["geen"]) == taken(["weet-ik-niet"]) == taken(None) == ()
