@@ -134,7 +134,11 @@ def test_schemathesis_finds_nothing_with_every_check_and_phase(make_app, tmp_pat
     report = json.loads(next(tmp_path.glob("*.json")).read_text())
     assert report["complete"] and not report["failures"] and not report["errors"]
     operations = report["operations"]
-    assert operations["tested"] == operations["selected"] == operations["total"] == 6
+    served = app.test_client().get(f"{API}/openapi.json").get_json()
+    verbs = {"get", "put", "post", "delete", "patch"}
+    in_document = sum(len(verbs & item.keys()) for item in served["paths"].values())
+    assert in_document >= 6
+    assert operations["tested"] == operations["selected"] == operations["total"] == in_document
     assert {phase["status"] for phase in report["phases"].values()} == {"success"}
     # Nothing the tool had to guess or skip: no missing test data, no unsupported pattern.
     assert not any(report["warnings"].values()), report["warnings"]
