@@ -6,13 +6,15 @@ import logging
 import re
 import smtplib
 import ssl
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from .db import begin_write
 from .domain.text import CONTROL
 from .models import OutboxMail, utcnow
 
@@ -20,16 +22,58 @@ logger = logging.getLogger("scan.mail")
 
 #: Give up retrying a message after this many failed attempts (an operator looks at it).
 MAX_ATTEMPTS = 20
+#: How long a sender holds the mail it claimed. A sender that dies half-way leaves its claim to
+#: run out, and the mail is sent by a later run (once more, if it had gone out just before).
+LEASE = timedelta(minutes=5)
 
 
-def pending(limit: int = 100):
-    """Select unsent mail, oldest first."""
+def pending(now: datetime, limit: int = 100):
+    """Select the ids of unsent mail no other sender holds, oldest first."""
     return (
-        select(OutboxMail)
-        .where(OutboxMail.sent_at.is_(None), OutboxMail.attempts < MAX_ATTEMPTS)
+        select(OutboxMail.id)
+        .where(
+            OutboxMail.sent_at.is_(None),
+            OutboxMail.attempts < MAX_ATTEMPTS,
+            or_(OutboxMail.claimed_until.is_(None), OutboxMail.claimed_until < now),
+        )
         .order_by(OutboxMail.id)
         .limit(limit)
     )
+
+
+def claim(session: Session, limit: int, now: datetime) -> list[OutboxMail]:
+    """Claim up to `limit` unsent mails for this sender and commit; return them.
+
+    The first statement of the session's transaction (it begins with the write lock).
+
+    One UPDATE whose condition is checked again row by row as it writes (PostgreSQL re-reads
+    a row another transaction just changed; SQLite writes one statement at a time): of two
+    senders at once (cron's send-mail, send-follow-ups, a request just after a lead), each
+    mail goes to one. So none is sent twice.
+    """
+    begin_write(session)
+    claimed = session.scalars(
+        update(OutboxMail)
+        .where(
+            # SKIP LOCKED (PostgreSQL): a sender passes over the mails another is claiming.
+            OutboxMail.id.in_(
+                pending(now, limit).with_for_update(skip_locked=True).scalar_subquery()
+            ),
+            OutboxMail.sent_at.is_(None),
+            or_(OutboxMail.claimed_until.is_(None), OutboxMail.claimed_until < now),
+        )
+        .values(claimed_until=now + LEASE)
+        .returning(OutboxMail.id)
+    ).all()
+    mails = list(
+        session.scalars(
+            select(OutboxMail).where(OutboxMail.id.in_(claimed)).order_by(OutboxMail.id)
+        )
+    )
+    # Read in the same transaction: a later one that first reads and then writes would have
+    # to upgrade its lock on SQLite, which fails at once when another sender holds it.
+    session.commit()
+    return mails
 
 
 #: What breaks a line, or hides in one: control characters and the Unicode line separators.
@@ -93,12 +137,14 @@ def _connect(app: Flask) -> smtplib.SMTP:
 
 def send_pending(app: Flask, session: Session, limit: int = 100) -> tuple[int, int]:
     """Try to send queued mail; commit after each message. Return (sent, failed)."""
-    mails = list(session.scalars(pending(limit)))
+    if not app.config["MAIL_SERVER"]:
+        waiting = len(session.scalars(pending(utcnow(), limit)).all())
+        if waiting:
+            logger.info("MAIL_SERVER is not set: %d message(s) stay in the outbox", waiting)
+        return 0, waiting
+    mails = claim(session, limit, utcnow())
     if not mails:
         return 0, 0
-    if not app.config["MAIL_SERVER"]:
-        logger.info("MAIL_SERVER is not set: %d message(s) stay in the outbox", len(mails))
-        return 0, len(mails)
     sent = failed = 0
     try:
         smtp = _connect(app)
@@ -131,6 +177,7 @@ def _send_one(app: Flask, smtp: smtplib.SMTP, mail: OutboxMail) -> bool:
         return _not_sent(mail, exc, _reason(exc))
     mail.sent_at = utcnow()
     mail.attempts += 1
+    mail.claimed_until = None
     return True
 
 
@@ -162,3 +209,4 @@ def _failed(mail: OutboxMail, exc: Exception, reason: str | None = None) -> None
     """Count a failed attempt, with an error that names no address and no contents."""
     mail.attempts += 1
     mail.last_error = f"{type(exc).__name__}: {reason or _reason(exc)}"[:300]
+    mail.claimed_until = None  # free for the next run to try again

@@ -212,6 +212,8 @@ class OutboxMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     #: The one-click unsubscribe address of a reminder, sent as List-Unsubscribe (RFC 8058).
     unsubscribe_url: Mapped[str | None] = mapped_column(String(300))
+    #: Until when a sender holds this mail (mail.claim): no other sends it meanwhile.
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class FollowUp(Base):

@@ -6,6 +6,8 @@ Also the admin forms, which set the values (werkplaats names, addresses) that en
 from __future__ import annotations
 
 import logging
+import threading
+from datetime import timedelta
 
 import pytest
 from markupsafe import escape
@@ -14,8 +16,8 @@ from sqlalchemy import select
 from scan.db import database, get_session
 from scan.domain.contact import Contact
 from scan.domain.text import INVISIBLE_CHARACTER
-from scan.mail import send_pending
-from scan.models import OutboxMail, Werkplaats
+from scan.mail import LEASE, claim, send_pending
+from scan.models import OutboxMail, Werkplaats, utcnow
 from scan.records.handover import store_lead
 from scan.records.scans import scan_for_update
 from scan.staff.admin_forms import check_account, check_werkplaats
@@ -94,6 +96,49 @@ def rename(app, werkplaats_id: str, name: str) -> None:
 
 
 # --- the outbox --------------------------------------------------------------------------------
+
+
+def test_senders_at_once_send_each_mail_once(mail_app, server):
+    """Cron's send-mail, send-follow-ups and a request after a lead may send at the same time:
+    each claims its mails first, so no mail goes out twice."""
+    _, handler = server
+    ids = queue(mail_app, *((f"w{i}@werkplaats.test", f"Aanvraag {i}") for i in range(12)))
+    start = threading.Barrier(4)
+    results: list[tuple[int, int]] = []
+
+    def sender():
+        with mail_app.app_context(), database(mail_app).sessions() as session:
+            start.wait()
+            results.append(send_pending(mail_app, session, limit=5))
+
+    threads = [threading.Thread(target=sender) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    # Together they sent every mail (a sender that found the rest claimed sends fewer).
+    assert sum(sent for sent, _ in results) + send(mail_app)[0] == 12
+    assert all(failed == 0 for _, failed in results)
+    received = sorted(message["To"] for message in handler.messages)
+    assert received == sorted(f"w{i}@werkplaats.test" for i in range(12))
+    assert all(
+        outbox(mail_app, i).sent_at and outbox(mail_app, i).claimed_until is None for i in ids
+    )
+
+
+def test_a_claim_holds_until_it_runs_out(mail_app, server):
+    _, handler = server
+    (mail_id,) = queue(mail_app, ("w@werkplaats.test", "Aanvraag"))
+    now = utcnow()
+    with database(mail_app).sessions() as session:
+        assert [m.id for m in claim(session, 10, now)] == [mail_id]  # a sender that then died
+        assert claim(session, 10, now + LEASE / 2) == []  # held: nobody else sends it
+    assert send(mail_app) == (0, 0) and handler.messages == []
+    with database(mail_app).sessions() as session:
+        mail = session.get(OutboxMail, mail_id)
+        mail.claimed_until = now - timedelta(seconds=1)  # the claim ran out
+        session.commit()
+    assert send(mail_app) == (1, 0) and len(handler.messages) == 1
 
 
 def test_a_mail_that_cannot_be_built_is_marked_failed_and_the_next_is_sent(
