@@ -8,6 +8,8 @@ PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# What WeasyPrint needs from Debian to make the result's PDF: Pango and a local font.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
 .PHONY: run test lint
 
@@ -18,11 +20,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	scripts/ensure-packages $(PDF_PACKAGES)
 	SCAN_ENV=development $(BIN)/flask --app scan init
 	@echo
 	@echo "  De scan draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
 	@echo "  Medewerkers: http://$(HOST):$(PORT)/medewerkers/inloggen"
 	@SCAN_ENV=development $(BIN)/flask --app scan demo-account | sed 's/^/  /'
+	@SCAN_ENV=development $(BIN)/flask --app scan demo-offer | sed 's/^/  /'
 	@echo
 	SCAN_ENV=development $(BIN)/flask --app scan run --host $(HOST) --port $(PORT)
 
@@ -32,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP) lint
-	scripts/ensure-packages chromium hunspell hunspell-nl
+	scripts/ensure-packages chromium hunspell hunspell-nl $(PDF_PACKAGES)
 	scripts/ensure-redis
 	SCAN_ENV=development $(BIN)/flask --app scan check-content
 	$(BIN)/pytest -n 2 -p no:cacheprovider

@@ -37,11 +37,32 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         load_all(app)
 
     from . import db, errors, logs, web
+    from .api import offer as api_offer  # issue 20: the werkplaatsen's offer
+    from .api import shares as api_shares
     from .api import views as api
     from .cli import register_commands
-    from .journey import embedding, follow_up, forgery, result, steps
+    from .journey import (
+        agenda,
+        embedding,
+        follow_up,
+        forgery,
+        result,
+        shared,
+        sharing,
+        signup,
+        steps,
+    )
     from .staff import cli as staff_cli
-    from .staff import views_admin, views_auth, views_follow_up, views_leads, views_reports
+    from .staff import (
+        offer_demo,
+        views_admin,
+        views_auth,
+        views_follow_up,
+        views_leads,
+        views_offer,
+        views_participants,
+        views_reports,
+    )
 
     logs.init_app(app)
     db.init_app(app)
@@ -51,15 +72,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     app.register_blueprint(steps.bp)
     app.register_blueprint(result.bp)
-    embedding.init_app(app, (steps.bp, result.bp))
+    app.register_blueprint(sharing.bp)
+    app.register_blueprint(signup.bp)
+    embedding.init_app(app, (steps.bp, result.bp, sharing.bp, signup.bp))
+    # Not under /embed/: a share link is sent to a person, not framed by a partner.
+    app.register_blueprint(shared.bp)
     # Not under /embed/: its links come from a mail, not from a partner's page.
     app.register_blueprint(follow_up.bp)
+    app.register_blueprint(agenda.bp)  # a mail's cancel link and the public feed
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_shares.bp)
+    app.register_blueprint(api_offer.bp)
     staff_blueprints = (views_auth, views_leads, views_follow_up, views_reports, views_admin)
     for module in staff_blueprints:
         app.register_blueprint(module.bp)
+    for module in (views_offer, views_participants):  # issue 20: the werkplaats's offer
+        app.register_blueprint(module.bp)
     app.cli.add_command(staff_cli.create_user_command)
     app.cli.add_command(staff_cli.demo_account_command)
+    app.cli.add_command(offer_demo.demo_offer_command)  # issue 20: example sessions
 
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]

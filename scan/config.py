@@ -59,6 +59,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # ondernemer who ticked its box; `flask --app scan send-follow-ups` (daily) sends it.
         # Three months leaves time to act on the advice; shorter than the lead's retention.
         "FOLLOW_UP_DAYS": 90,
+        # Days a read-only share link of a result works (/gedeeld/<id>); withdrawn earlier on
+        # the result page. Long enough to book a meeting with the boekhouder or the werkplaats.
+        "SHARE_DAYS": 30,
         # The scan's address as ondernemers reach it ("https://scan.example.nl"): the links in
         # mail that cron sends, where no request tells the host. Empty: the request's own host.
         "PUBLIC_URL": "",
@@ -77,6 +80,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # ask for contact at the end of a session (30 in ten minutes) and three sessions a
         # day stay under 100; a flood of made-up leads stops at 30 and then at 100 a day.
         "LEAD_RATE_LIMIT": "30 per 10 minutes;100 per day",
+        # PDFs of a result (own or shared link): each costs a worker about half a second of
+        # CPU (docs/performance.md). A room of 30 that all download at the end fits.
+        "PDF_RATE_LIMIT": "30 per minute;300 per day",
         "RATELIMIT_STORAGE_URI": "memory://",
         # Networks never limited (space-separated, like "192.0.2.10/32 2001:db8::/48"): a
         # partner's servers that submit scans for many ondernemers through the API.
@@ -112,10 +118,12 @@ ENV_SETTINGS: dict[str, type] = {
     "DRAFT_RETENTION_DAYS": int,
     "AUDIT_RETENTION_DAYS": int,
     "FOLLOW_UP_DAYS": int,
+    "SHARE_DAYS": int,
     "PUBLIC_URL": str,
     "SIGNIN_RATE_LIMIT": str,
     "SCAN_RATE_LIMIT": str,
     "LEAD_RATE_LIMIT": str,
+    "PDF_RATE_LIMIT": str,
     "RATELIMIT_STORAGE_URI": str,
     "RATE_LIMIT_EXEMPT": str,
     "EMBED_ALLOWED_ORIGINS": str,
@@ -178,7 +186,7 @@ def _check_rate_limits(config: dict[str, Any]) -> None:
     """Refuse a limit the limits library cannot read, naming the setting."""
     from limits import parse_many
 
-    for name in ("SIGNIN_RATE_LIMIT", "SCAN_RATE_LIMIT", "LEAD_RATE_LIMIT"):
+    for name in ("SIGNIN_RATE_LIMIT", "SCAN_RATE_LIMIT", "LEAD_RATE_LIMIT", "PDF_RATE_LIMIT"):
         try:
             parse_many(config[name])
         except ValueError as exc:
@@ -205,6 +213,7 @@ def check(config: dict[str, Any]) -> None:
         "DRAFT_RETENTION_DAYS",
         "AUDIT_RETENTION_DAYS",
         "FOLLOW_UP_DAYS",
+        "SHARE_DAYS",
     ):
         if config[name] < 1:
             raise ConfigError(f"{name} must be at least 1 day")

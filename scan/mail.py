@@ -109,6 +109,16 @@ def _message(app: Flask, mail: OutboxMail) -> EmailMessage:
         message["List-Unsubscribe"] = f"<{one_line(mail.unsubscribe_url).strip()}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(mail.body)
+    if mail.ics:
+        # A training's date for the ondernemer's calendar (issue 20): text/calendar, which
+        # mail programs offer to add to the agenda.
+        message.add_attachment(
+            mail.ics.encode("utf-8"),
+            maintype="text",
+            subtype="calendar",
+            filename="afspraak.ics",
+            params={"method": "PUBLISH", "charset": "utf-8"},
+        )
     if mail.unsubscribe_url:
         # A long address has no space to fold at, and at 78 characters the default policy
         # would hide it in an encoded word, which mail programs do not read as an address.

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -75,6 +76,10 @@ class Scan(Base):
     #: A re-scan's answer to "Welke van deze stappen heb je sinds de vorige scan gezet?": ids
     #: of the earlier scan's advice, or ["geen"] or ["weet-ik-niet"] (domain.steps_taken).
     steps_taken: Mapped[list[str] | None] = mapped_column(JSON)
+    #: In benchmark_counts (issue 18): completed, and within the comparison's 24 months. Set
+    #: at completion, cleared by the daily purge; database triggers (migration 0015) count
+    #: the scan when it is set and uncount it when it is cleared or the scan is deleted.
+    benchmarked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     werkplaats: Mapped[Werkplaats | None] = relationship(lazy="joined")
     lead: Mapped[Lead | None] = relationship(
@@ -214,6 +219,8 @@ class OutboxMail(Base):
     unsubscribe_url: Mapped[str | None] = mapped_column(String(300))
     #: Until when a sender holds this mail (mail.claim): no other sends it meanwhile.
     claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: An iCalendar file (text) sent as the mail's .ics attachment: a training's date (issue 20).
+    ics: Mapped[str | None] = mapped_column(Text)
 
 
 class FollowUp(Base):
@@ -248,3 +255,51 @@ class FollowUp(Base):
         # The daily run: reminders not sent yet, by due date.
         Index("ix_follow_ups_due", "sent_at", "due_at"),
     )
+
+
+# --- Issue 19: read-only share links of a result ---------------------------------------------
+
+
+class ShareLink(Base):
+    """A read-only link to a completed scan's result (/gedeeld/<id>), for an advisor.
+
+    Its id is random and has nothing to do with the scan's token: whoever gets the link sees
+    the result and its PDF, and can change, erase or resume nothing. Erasing or purging the
+    scan removes its links with it (ON DELETE CASCADE).
+    """
+
+    __tablename__ = "share_links"
+
+    #: The key in /gedeeld/<id>: 128 random bits, URL-safe (records.shares.new_share_id).
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: From this moment the link answers 410: SHARE_DAYS after it was made.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: Set when the ondernemer withdraws the link: it answers 410 from then on.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    scan: Mapped[Scan] = relationship()
+
+
+# --- Issue 18: bedrijven zoals jij ----------------------------------------------------------
+
+
+class BenchmarkCount(Base):
+    """How many benchmarked scans of a segment have a score on a theme (records.benchmark).
+
+    Kept by database triggers on scans (migration 0015) in the transaction that completes,
+    leaves the window of, erases or purges a scan, so no path can forget them. Each scan is
+    counted in its four segments: its sector and size, its sector, its size, all firms.
+    """
+
+    __tablename__ = "benchmark_counts"
+
+    #: A sector id of the profile; "" for every sector.
+    sector: Mapped[str] = mapped_column(String(60), primary_key=True)
+    #: A size id of the profile; "" for every size.
+    size: Mapped[str] = mapped_column(String(60), primary_key=True)
+    #: A theme id, or "" for the scans themselves (score 0), whatever their theme scores.
+    theme: Mapped[str] = mapped_column(String(40), primary_key=True)
+    score: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    scans: Mapped[int] = mapped_column(Integer)

@@ -43,8 +43,17 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; frame-ancestors 'none'"
 )
 #: Pages that show a scan (its token is in the URL) are never stored nor indexed; nor are the
-#: pages behind a reminder's links, whose token is the ondernemer's key to their re-scan.
-PRIVATE_PREFIXES = ("/scan/", "/embed/scan/", "/api/v1/scans", "/opnieuw/", "/herinnering/")
+#: pages behind a reminder's links, whose token is the ondernemer's key to their re-scan, nor a
+#: shared result (/gedeeld/<id>), which must vanish when the link is withdrawn.
+PRIVATE_PREFIXES = (
+    "/scan/",
+    "/embed/scan/",
+    "/api/v1/scans",
+    "/opnieuw/",
+    "/herinnering/",
+    "/gedeeld/",
+    "/aanmelding/",  # a sign-up's cancel link (issue 20)
+)
 PRIVATE_HEADERS = (("Cache-Control", "no-store"), ("X-Robots-Tag", "noindex, nofollow"))
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
@@ -219,6 +228,7 @@ RATE_LIMIT_SETTINGS = {
     "signin": "SIGNIN_RATE_LIMIT",
     "scan": "SCAN_RATE_LIMIT",
     "lead": "LEAD_RATE_LIMIT",
+    "pdf": "PDF_RATE_LIMIT",
 }
 
 

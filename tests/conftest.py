@@ -150,7 +150,7 @@ class JourneyClient(FlaskClient):
     def get(self, url, *args, **kwargs):
         response = super().get(url, *args, **kwargs)
         match = SCAN_FORM.match(url)
-        if match and response.status_code == 200:
+        if match and response.status_code == 200 and response.mimetype == "text/html":
             carried = self.shown.setdefault(match.group(1), {})
             html = response.get_data(as_text=True)
             for name, pattern in (("form_token", FORM_TOKEN), ("consent_for", CONSENT_FOR)):

@@ -1,4 +1,5 @@
-"""Schemathesis hooks for the contract test: a re-scan's "previous" names a real scan.
+"""Schemathesis hooks for the contract test: a re-scan's "previous" names a real scan, and a
+sign-up's "session" a real session of the scan's werkplaats.
 
 No schema can say "the token of a completed scan in this database", so positive test data
 with a made-up token is rightly answered 422. For a positive body of POST /scans only, the
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.error
 import urllib.request
 from functools import cache
 
@@ -37,9 +39,12 @@ def _example() -> dict:
 
 @schemathesis.hook
 def map_case(context, case):
-    """Point a positive re-scan body at a real, completed earlier scan."""
+    """Point a positive re-scan body at a real, completed earlier scan; a positive sign-up at
+    a real session of the scan's werkplaats (issue 20)."""
     operation = case.operation
     body = case.body
+    if operation.method.upper() == "POST" and operation.path == "/scans/{token}/registrations":
+        return _real_session(case)
     if operation.method.upper() != "POST" or operation.path != "/scans":
         return case
     if not isinstance(body, dict) or not ({"previous", "steps_taken"} & body.keys()):
@@ -51,4 +56,29 @@ def map_case(context, case):
     if "steps_taken" in body:
         advice = [item["id"] for item in earlier["advice"]]
         body["steps_taken"] = advice[: len(body["steps_taken"])]
+    return case
+
+
+def _real_session(case):
+    """Put a coming session of the scan's werkplaats in a positive sign-up body.
+
+    No schema can say "a session of the werkplaats this scan was routed to", so a made-up id
+    is rightly answered 422. A token of no scan (404), or of a scan without a werkplaats
+    (409), is left as it is: those answers are documented.
+    """
+    body = case.body
+    if not isinstance(body, dict) or "session" not in body:
+        return case
+    if case.meta is not None and case.meta.is_negative_at(ParameterLocation.BODY):
+        return case
+    base = os.environ["SCAN_API_URL"]
+    try:
+        scan = _call(f"{base}/scans/{case.path_parameters['token']}")
+    except (urllib.error.URLError, KeyError, ValueError):
+        return case
+    werkplaats = scan.get("werkplaats")
+    if werkplaats:
+        sessions = _call(f"{base}/werkplaatsen/{werkplaats['id']}/sessions")
+        if sessions:
+            body["session"] = sessions[0]["id"]
     return case

@@ -20,6 +20,7 @@ from ..domain.contact import FIELDS, LIMITS, OPTIONAL, PATTERNS
 from ..domain.postcode import POSTCODE_PATTERN
 from ..domain.steps_taken import NONE_ID
 from ..domain.text import END
+from .sessions import registration_request_schema
 
 #: The API's own version; the bank's version is added as build metadata ("+bank.2026.12-2").
 API_VERSION = "1.2.0"
@@ -47,6 +48,7 @@ def build_document(bank: Bank) -> dict[str, Any]:
     schemas.update(answer_schemas(bank))
     schemas.update(submission_schemas(bank))
     schemas["LeadRequest"] = lead_request_schema()
+    schemas["RegistrationRequest"] = registration_request_schema()  # issue 20
     create = document["paths"]["/scans"]["post"]["requestBody"]["content"]["application/json"]
     create["examples"] = {
         "bakkerij": {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -13,6 +14,7 @@ from ..domain.answers import validate_submission
 from ..domain.contact import validate_contact, wants_follow_up
 from ..journey import current_bank, current_catalogue, scan_or_404
 from ..models import Scan
+from ..records.benchmark import benchmark_of
 from ..records.handover import store_lead
 from ..records.leads import LeadConflict
 from ..records.rescans import comparison, erase_chain, steps_taken_error
@@ -26,7 +28,9 @@ from ..records.results import (
 from ..records.scans import find_scan, store_submission
 from ..web import rate_wait
 from ..werkplaatsen import all_werkplaatsen
+from .benchmark import benchmark_document
 from .schema import openapi_document
+from .sessions import advice_sessions
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -129,6 +133,9 @@ def result_document(scan: Scan, bank: Bank) -> dict[str, Any]:
             advice_still_offered(catalogue, stored_result.get("advice", [])), start=1
         )
     ]
+    sessions = advice_sessions(scan, advice)  # the routed werkplaats's dates (issue 20)
+    for item in advice:
+        item["sessions"] = sessions.get(str(item["id"]), [])
     safety = [
         {"id": c.id, "label": c.label, "status": c.status, "question": c.question}
         for c in stored_safety(bank, stored_result) or ()
@@ -139,6 +146,7 @@ def result_document(scan: Scan, bank: Bank) -> dict[str, Any]:
     return {
         "token": scan.token,
         "result_url": url_for("result.result", token=scan.token, _external=True),
+        "pdf_url": url_for("sharing.result_pdf", token=scan.token, _external=True),
         "bank_version": scan.bank_version,
         "scores": {"overall": stored_result["overall"], "themes": themes},
         "werkplaats": werkplaats_document(werkplaats_view(scan.werkplaats, scan.distance_km)),
@@ -147,6 +155,7 @@ def result_document(scan: Scan, bank: Bank) -> dict[str, Any]:
         "strengths": strengths,
         "advice": advice,
         "comparison": comparison_document(scan, bank),
+        "benchmark": benchmark_document(benchmark_of(get_session(), bank, scan)),
     }
 
 
@@ -249,8 +258,9 @@ def create_scan():
         earlier,
         submission.steps_taken,
     )
-    session.commit()
+    # Before the commit: the comparison is read in the scan's own transaction (one query).
     document = result_document(scan, bank)
+    session.commit()
     return jsonify(document), 201, {"Location": document["result_url"]}
 
 
@@ -287,18 +297,30 @@ def delete_scan(token: str):
     return "", 204
 
 
+def completed_scan_request(token: str, validate: Callable[[Any], tuple[Any, dict[str, str]]]):
+    """Read a POST about a completed scan: (scan, payload, checked value, None), or the answer.
+
+    The scan is read to be changed (locked); a draft answers 404, a body that is no JSON
+    object 400, and what `validate` finds wrong 422 by field (then the value is None).
+    """
+    scan = scan_or_404(token, for_update=True)
+    if not scan.is_completed:
+        return scan, {}, None, _errors({"token": "Deze scan is nog niet afgerond."}, 404)
+    payload, problem = _json_body()
+    if problem:
+        return scan, payload, None, problem
+    value, errors = validate(payload)
+    if errors or value is None:
+        return scan, payload, None, _errors(errors)
+    return scan, payload, value, None
+
+
 @bp.post("/scans/<token>/lead")
 def create_lead(token: str):
     """Ask the werkplaats for contact about a completed scan, with consent."""
-    scan = scan_or_404(token, for_update=True)
-    if not scan.is_completed:
-        return _errors({"token": "Deze scan is nog niet afgerond."}, 404)
-    payload, problem = _json_body()
-    if problem:
+    scan, payload, contact, problem = completed_scan_request(token, validate_contact)
+    if problem or contact is None:
         return problem
-    contact, errors = validate_contact(payload)
-    if errors or contact is None:
-        return _errors(errors)
     # Each new lead mails a werkplaats; the same lead sent again is answered without counting.
     if scan.lead is None and (wait := rate_wait("lead")) is not None:
         return _too_many(wait)

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, model_validator
 from pydantic.dataclasses import dataclass
 
+from .benchmark import BenchmarkContent
 from .model import (
     CONTENT,
     PROFILE_IDS,
@@ -99,6 +100,8 @@ class Bank:
     safety: tuple[SafetyItem, ...] = ()
     #: The sector this bank was narrowed to by for_sector(); None for the whole bank.
     sector: str | None = None
+    #: vergelijking.yaml: names of groups of similar firms, public figures (issue 18).
+    benchmark: BenchmarkContent = Field(default_factory=BenchmarkContent)
 
     @cached_property
     def step_ids(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from .bank import Bank, BankHeader, ProfileFile, SafetyFile
+from .benchmark import BenchmarkContent, problems_of
 from .model import (
     DONT_KNOW_ID,
     THEME_IDS,
@@ -130,16 +131,26 @@ def load_bank(directory: Path) -> Bank:
 
     if profile is not None:
         _check_sectors(profile, themes, label, problems)
+    # Bedrijven zoals jij (issue 18): the names of groups, and public figures as context.
+    benchmark_label = label("vergelijking.yaml")
+    benchmark_data = read_yaml(directory / "vergelijking.yaml", benchmark_label, problems)
+    benchmark = validate(BenchmarkContent, benchmark_data, benchmark_label, problems)
+    if benchmark is not None and profile is not None and len(themes) == len(THEME_IDS):
+        problems += [
+            Problem(benchmark_label, f, m) for f, m in problems_of(benchmark, profile.items, themes)
+        ]
 
     if problems:
         raise ContentError(problems)
     assert header is not None and profile is not None and safety is not None
+    assert benchmark is not None
     bank = Bank(
         version=header.version,
         minutes=header.minutes,
         profile=profile.items,
         themes=tuple(themes),
         safety=safety.items,
+        benchmark=benchmark,
     )
     _check_length(bank, label("bank.yaml"))
     return bank

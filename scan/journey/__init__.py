@@ -1,7 +1,9 @@
 """The public journey: the landing page, the steps, the result, contact, postcode and erasure.
 
 Anonymous and cookieless, on the full site and framed by partners under /embed/; the forms
-carry a token tied to the scan (forgery.py) instead of a session.
+carry a token tied to the scan (forgery.py) instead of a session. The result can be taken
+along as a PDF (pdf.py) and shared read-only through a link with an id of its own
+(sharing.py makes and withdraws links, shared.py is what a link opens).
 """
 
 from __future__ import annotations

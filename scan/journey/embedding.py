@@ -8,7 +8,7 @@ from flask import Flask, current_app, g, request, url_for
 
 EMBED_PREFIX = "embed_"
 #: The blueprints of the anonymous journey, registered once more under /embed/.
-JOURNEY_BLUEPRINTS = ("public", "result")
+JOURNEY_BLUEPRINTS = ("public", "result", "sharing", "signup")
 
 
 def parse_origins(text: str) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 
 from ..db import get_session
@@ -14,16 +14,19 @@ from ..records.follow_ups import reminder_of
 from ..records.handover import store_lead
 from ..records.leads import LeadConflict
 from ..records.rescans import chain, erase_chain, present_comparison, start_rescan
-from ..records.results import present_result, werkplaats_heading, werkplaats_view
+from ..records.results import werkplaats_view
 from ..records.scans import change_postcode, next_step
 from ..web import limit_rate, rate_wait
 from ..werkplaatsen import NATIONAL
 from . import current_bank, current_catalogue, scan_or_404
+from .benchmark_view import benchmark_context
 from .charts import bar_chart
 from .embedding import journey_url
 from .fields import InputView, contact_views
 from .forgery import FORM_TOKEN_ERROR, form_token_valid
 from .forms import build_contact_form
+from .offer_view import advice_offer
+from .result_view import open_shares, result_view
 from .steps import DATABASE_DOWN
 
 bp = Blueprint("result", __name__)
@@ -49,15 +52,15 @@ def result(token: str):
     scan, redirect_response = _completed_scan_or_redirect(token)
     if redirect_response:
         return redirect_response
-    return render_template("result/result.html", **_result_context(scan))
+    return render_template("result/result.html", **result_context(scan))
 
 
-def _result_context(scan: Scan) -> dict:
-    result = present_result(scan, current_bank(), current_catalogue())
-    werkplaats = werkplaats_view(scan.werkplaats, scan.distance_km)
+def result_context(scan: Scan) -> dict:
+    """Return the result page's template values (sharing.py shows the page with an error)."""
     comparison = present_comparison(get_session(), current_bank(), current_catalogue(), scan)
     return dict(
-        result=result,
+        **result_view(scan),
+        **benchmark_context(scan),  # bedrijven zoals jij (issue 18): one query
         comparison=comparison,
         # Both scans in one chart, each theme's earlier bar right above its bar of now.
         comparison_chart=bar_chart(
@@ -70,16 +73,14 @@ def _result_context(scan: Scan) -> dict:
         )
         if comparison
         else None,
-        chart=bar_chart([(t.title, t.score) for t in result.themes if t.score is not None]),
-        rules=current_catalogue().rules.traject,
-        werkplaats=werkplaats,
-        far=werkplaats is not None and werkplaats.is_far,
-        werkplaats_heading=werkplaats_heading(werkplaats),
         has_postcode=bool(scan.profile.get("postcode")),
         lead=scan.lead is not None,
         token=scan.token,
         # The link to keep points at the full site: it outlives the partner page.
         result_url=url_for("result.result", token=scan.token, _external=True),
+        shares=open_shares(scan),
+        share_days=current_app.config["SHARE_DAYS"],
+        offer=advice_offer(scan),  # the werkplaats's dates with the advice (issue 20)
     )
 
 
@@ -266,7 +267,7 @@ def rescan(token: str):
         return redirect_response
     if not form_token_valid(token):
         return render_template(
-            "result/result.html", **_result_context(scan), form_error=FORM_TOKEN_ERROR
+            "result/result.html", **result_context(scan), form_error=FORM_TOKEN_ERROR
         ), 400
     limit_rate("scan")
     session = get_session()

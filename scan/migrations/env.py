@@ -5,6 +5,7 @@ from sqlalchemy import create_engine
 
 from scan import models  # noqa: F401  (registers the tables on Base.metadata)
 from scan.db import Base
+from scan.records import offer_models  # noqa: F401  (issue 20: sessions, registrations)
 from scan.staff import models as staff_models  # noqa: F401
 
 target_metadata = Base.metadata

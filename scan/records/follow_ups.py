@@ -182,7 +182,7 @@ def follow_up_state(session: Session, lead_id: int) -> FollowUpState:
 def _queue_mail(session: Session, follow_up: FollowUp, now: datetime) -> OutboxMail:
     """Put the follow-up's mail in the outbox and mark it sent: sent once, retried by the outbox."""
     lead = follow_up.lead
-    unsubscribe_url = _link("follow_up.unsubscribe_page", token=follow_up.token)
+    unsubscribe_url = mail_link("follow_up.unsubscribe_page", token=follow_up.token)
     werkplaats = lead.werkplaats.name if lead.werkplaats else None
     invitation = follow_up.kind == INVITATION
     # Straight from the Jinja environment: cron renders it outside any request, where the
@@ -194,7 +194,7 @@ def _queue_mail(session: Session, follow_up: FollowUp, now: datetime) -> OutboxM
         werkplaats=one_line(werkplaats) if werkplaats else None,
         scan_date=date_nl(newest_scan(session, lead).completed_at),
         consent_date=date_nl(follow_up.consent_at),
-        rescan_url=_link("follow_up.rescan_page", token=follow_up.token),
+        rescan_url=mail_link("follow_up.rescan_page", token=follow_up.token),
         unsubscribe_url=unsubscribe_url,
     )
     # Short and without a name in it: a long subject is folded, and the body says who sends.
@@ -215,7 +215,7 @@ def _queue_mail(session: Session, follow_up: FollowUp, now: datetime) -> OutboxM
     return mail
 
 
-def _link(endpoint: str, **values: str) -> str:
+def mail_link(endpoint: str, **values: str) -> str:
     """An absolute link for a mail: on PUBLIC_URL when set, else on the request's host.
 
     Cron sends reminders outside any request, where only PUBLIC_URL (or Flask's SERVER_NAME)

@@ -61,8 +61,11 @@ def _repeated(session: Session, scan: Scan, contact: Contact, follow_up: bool) -
     return lead
 
 
-def notification_body(scan: Scan, lead: Lead) -> str:
-    """Render the mail to the werkplaats about a lead, with every stored value in its place."""
+def notification_body(scan: Scan, lead: Lead, signed_up_for: str | None = None) -> str:
+    """Render the mail to the werkplaats about a lead, with every stored value in its place.
+
+    `signed_up_for`: the lead came with a sign-up for this session (one line, issue 20).
+    """
     result = present_result(scan, current_bank(), current_catalogue())
     werkplaats = result.werkplaats
     # One-line values are made one line here, whatever the checks before let through: a line
@@ -86,6 +89,7 @@ def notification_body(scan: Scan, lead: Lead) -> str:
         # The free text keeps its lines, each indented by the template under its own heading.
         message_lines=[one_line(line) for line in (lead.message or "").splitlines()],
         result=result,
+        signed_up_for=signed_up_for,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from ..content import Bank
@@ -191,6 +191,8 @@ def completion(
         "overall_score": score.overall,
         "werkplaats": werkplaats,
         "distance_km": found.distance_km if found else None,
+        # Counted among similar firms by the database's triggers, in this transaction.
+        "benchmarked": True,
     }
     for theme in score.themes:
         values[score_column(theme.theme_id)] = theme.score
@@ -204,6 +206,21 @@ def complete_draft(
     values = completion(session, bank, catalogue, draft["answers"], draft["profile"])
     for column, value in {**draft, **values}.items():
         setattr(scan, column, value)
+    uncount_earlier(session, scan.previous_token)
+
+
+def uncount_earlier(session: Session, previous_token: str | None) -> None:
+    """Take the scan a re-scan was started from out of the comparison with similar firms.
+
+    A firm counts once, with its newest scan: its earlier one would count it twice, and a
+    re-scan would be compared with the firm itself. The triggers uncount it (migration 0015).
+    """
+    if previous_token is not None:
+        session.execute(
+            update(Scan)
+            .where(Scan.token == previous_token, Scan.benchmarked.is_(True))
+            .values(benchmarked=False)
+        )
 
 
 def change_postcode(session: Session, scan: Scan, pc4: str) -> bool:
@@ -290,4 +307,5 @@ def store_submission(
     )
     session.add(scan)
     session.flush()
+    uncount_earlier(session, scan.previous_token)
     return scan

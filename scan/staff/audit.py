@@ -32,6 +32,12 @@ ACTION_LABELS = {
     "user.unlock": "inlogvertraging opgeheven",
     "werkplaats.create": "werkplaats toegevoegd",
     "werkplaats.update": "werkplaats gewijzigd",
+    "offer.create": "bijeenkomst toegevoegd",
+    "offer.update": "bijeenkomst gewijzigd",
+    "offer.cancel": "bijeenkomst geannuleerd",
+    "offer.view": "deelnemerslijst bekeken",
+    "offer.export": "deelnemerslijst geëxporteerd",
+    "offer.attendance": "aanwezigheid bijgewerkt",
 }
 
 
@@ -49,6 +55,9 @@ DETAIL_NAMES = {
     "role": "rol",
     "code": "code",
     "reason": "reden",
+    "training": "bijeenkomst",
+    "mailed": "gemaild",
+    "present": "aanwezig",
 }
 
 

@@ -19,6 +19,7 @@ from ..db import database, get_session
 from ..loading import current_bank, current_catalogue
 from ..models import Lead, Werkplaats
 from ..records.follow_ups import follow_up_state
+from ..records.offer import lead_registrations
 from ..records.results import present_result
 from ..werkplaatsen import all_werkplaatsen
 from .audit import SEARCH_USED, recent_events, record
@@ -191,6 +192,7 @@ def _render_detail(
         note=note,
         reason=reason,
         follow_ups=follow_up_state(session, lead.id),
+        registrations=lead_registrations(session, lead.id),  # issue 20: sign-ups
     ), status
 
 

@@ -12,6 +12,8 @@ from ..werkplaatsen import all_werkplaatsen
 from .dashboard import Period, rescan_statistics, statistics
 from .impact import FORWARD_POINTS
 from .inbox import NATIONAL, parse_filters
+from .offer_figures import offer_figures
+from .spreads import spread_context
 from .web import init_blueprint, login_required, signed_in_user
 
 bp = Blueprint("reports", __name__, url_prefix="/medewerkers")
@@ -58,6 +60,8 @@ def dashboard():
             max([s for _, s, _ in stats.weeks] + [1]),
         ),
         rescans=rescans,
+        **spread_context(get_session(), current_bank(), scope),  # bedrijven zoals jij (issue 18)
+        offer=offer_figures(get_session(), scope, current_catalogue(), utcnow()),  # issue 20
         rescan_filters=filters,
         rescan_errors=rescan_errors,
         forward_points=FORWARD_POINTS,

@@ -23,8 +23,10 @@ from sqlalchemy import func, select
 from scan.db import database
 from scan.domain.contact import PATTERNS
 from scan.domain.postcode import POSTCODE_PATTERN
-from scan.models import Lead, Scan
+from scan.models import Lead, Scan, ShareLink, Werkplaats
+from scan.records.offer_models import Registration
 from tests.conftest import LOOPBACK
+from tests.offer import make_training
 from tests.serving import serving
 
 API = "/api/v1"
@@ -80,6 +82,9 @@ def test_creating_a_scan_links_to_what_can_be_done_with_it(document):
         "getScan",
         "deleteScan",
         "createLead",
+        "createShare",
+        "listShares",
+        "createRegistration",
     }
     assert all(link["parameters"] == {"token": "$response.body#/token"} for link in links.values())
 
@@ -94,6 +99,15 @@ def test_schemathesis_finds_nothing_with_every_check_and_phase(make_app, tmp_pat
     # The tool sends thousands of scans a minute from one address: loopback is exempt from
     # the rate limits here, as a partner's servers can be (test_rate_limits.py tests them).
     app = make_app(SERVER_NAME=None, RATE_LIMIT_EXEMPT=LOOPBACK)
+    # Coming sessions at every werkplaats, so that positive sign-ups can be accepted (the hook
+    # picks one of the scan's werkplaats), with room for every sign-up the tool sends.
+    # Utrecht's first, as session 1: the document's example sign-up names session 1, and its
+    # example scan (a bakery in 3511) is routed to Utrecht. The examples phase sends them as
+    # they are (the hook maps generated cases only).
+    with database(app).sessions() as session:
+        werkplaatsen = session.scalars(select(Werkplaats.id)).all()
+    for werkplaats_id in sorted(werkplaatsen, key=lambda w: w != "utrecht"):
+        make_training(app, werkplaats_id, places=100_000)
     with serving(app) as netloc:
         run = subprocess.run(
             [
@@ -148,3 +162,9 @@ def test_schemathesis_finds_nothing_with_every_check_and_phase(make_app, tmp_pat
         # And valid re-scans were sent (the hook named real earlier scans) and accepted.
         rescans = select(func.count()).where(Scan.previous_token.is_not(None))
         assert session.scalar(rescans) > 0
+        # And share links were made, and some withdrawn through the link from their 201.
+        withdrawn = select(func.count()).where(ShareLink.withdrawn_at.is_not(None))
+        assert session.scalar(select(func.count()).select_from(ShareLink)) > 0
+        assert session.scalar(withdrawn) > 0
+        # And sign-ups for real sessions were sent and accepted (issue 20).
+        assert session.scalar(select(func.count()).select_from(Registration)) > 0

@@ -12,6 +12,7 @@ import io
 import pytest
 
 from scan.staff.auth import csrf_token
+from tests.offer import make_training
 from tests.staff import csrf_from, make_lead, make_user, signed_in_client
 
 # For each staff rule: (methods to try, form data for POST, who may use it)
@@ -37,6 +38,14 @@ ROUTES = {
     "/medewerkers/beheer/accounts/<int:user_id>": ("GET", "admin"),
     "/medewerkers/beheer/accounts/<int:user_id>/deblokkeren": ("POST", "admin"),
     "/medewerkers/beheer/logboek": ("GET", "admin"),
+    # Issue 20: the offer. "session": takes a session id; B's session answers 404 to A.
+    "/medewerkers/aanbod": ("GET", "own"),
+    "/medewerkers/aanbod/nieuw": ("GET", "own"),
+    "/medewerkers/aanbod/<int:training_id>": ("POST", "session"),
+    "/medewerkers/aanbod/<int:training_id>/annuleren": ("POST", "session"),
+    "/medewerkers/aanbod/<int:training_id>/deelnemers": ("GET", "session"),
+    "/medewerkers/aanbod/<int:training_id>/deelnemers.<any(csv, xlsx):kind>": ("GET", "session"),
+    "/medewerkers/aanbod/<int:training_id>/aanwezigheid": ("POST", "session"),
     "/medewerkers/inloggen": ("GET", "public"),
     "/medewerkers/uitloggen": ("POST", "public"),
 }
@@ -60,9 +69,10 @@ def two_werkplaatsen(app):
     return client, mine, theirs, queue, other_user
 
 
-def url_for_rule(rule: str, lead_id: int, user_id: int) -> str:
+def url_for_rule(rule: str, lead_id: int, user_id: int, training_id: int = 0) -> str:
     return (
         rule.replace("<int:lead_id>", str(lead_id))
+        .replace("<int:training_id>", str(training_id))
         .replace("<int:user_id>", str(user_id))
         .replace("<werkplaats_id>", "fryslan")
         .replace("<any(csv, xlsx):kind>", "csv")
@@ -81,6 +91,16 @@ def test_medewerker_of_a_cannot_reach_b(app, two_werkplaatsen, rule):
         "werkplaats": "groningen-woo",
         "reason": "test",
     }
+    if kind == "session":  # issue 20: a session of B answers 404; A's own works
+        mine_session, theirs_session = make_training(app), make_training(app, "fryslan")
+        for training_id, works in ((theirs_session, False), (mine_session, True)):
+            url = url_for_rule(rule, mine, other_user, training_id)
+            response = client.get(url) if method == "GET" else client.post(url, data=data)
+            if works:
+                assert response.status_code in (200, 303, 409, 422), (rule, response.status_code)
+            else:
+                assert response.status_code == 404, rule
+        return
     for lead_id in (theirs, queue):
         url = url_for_rule(rule, lead_id, other_user)
         response = client.get(url) if method == "GET" else client.post(url, data=data)

@@ -6,17 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from scan.db import database
 from scan.domain.steps_taken import NONE_ID, QUESTION_ID, STEP
 from scan.models import Lead, Scan
 from tests.journey import CONTACT, start_scan, step_formdata
+from tests.sql import statements
 from tests.staff import post_form, signed_in_client
 from tests.strategies import asked, best_answer, lowest_answer
 
@@ -131,22 +131,6 @@ def table(html: str, table_id: str) -> list[list[str]]:
 
 def figures(html: str) -> dict[str, str]:
     return {label: value for label, value in table(html, "herhaalde-scans-cijfers")}
-
-
-@contextmanager
-def statements(app):
-    """Collect the SQL statements sent meanwhile."""
-    sent: list[str] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany):
-        sent.append(statement)
-
-    engine = database(app).engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
 
 
 @pytest.fixture

@@ -180,6 +180,7 @@ def test_production_refuses_memory_rate_limit_counters():
         ("SCAN_RATE_LIMIT", "veel"),
         ("LEAD_RATE_LIMIT", "veel"),
         ("SIGNIN_RATE_LIMIT", "veel"),
+        ("PDF_RATE_LIMIT", "veel"),
         ("RATE_LIMIT_EXEMPT", "geen-netwerk"),
         ("RATE_LIMIT_EXEMPT", "192.0.2.0/24 geen-netwerk"),
     ],

@@ -16,13 +16,13 @@ CONTENT_FILES = sorted(VRAGEN.glob("*.yaml"))
 
 
 def test_there_are_content_files():
-    assert len(CONTENT_FILES) == 6
+    assert len(CONTENT_FILES) == 7
 
 
 @pytest.mark.parametrize("path", CONTENT_FILES, ids=lambda p: p.name)
 def test_every_content_file_is_used_by_the_bank(path):
     bank = load_bank(VRAGEN)
-    used = {"bank.yaml", "profiel.yaml", "basisveiligheid.yaml"}
+    used = {"bank.yaml", "profiel.yaml", "basisveiligheid.yaml", "vergelijking.yaml"}
     used |= {f"{t.id}.yaml" for t in bank.themes}
     assert path.name in used
 

@@ -35,6 +35,7 @@ NOT_TEXT = {
     "safety",
     "applies",
     "priority",
+    "table",
 }
 
 
